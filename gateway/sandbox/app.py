@@ -1,0 +1,81 @@
+"""The sandbox: a Starlette app emulating Pipedrive's Activities REST API over a SQLite store,
+with its control surface (faults, latency, request record) and an in-process httpx transport.
+"""
+
+import time
+from collections.abc import Sequence
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
+
+from gateway.sandbox.control import Control
+from gateway.sandbox.endpoint import Api
+from gateway.sandbox.errors import status_envelope
+from gateway.sandbox.layer import ControlLayer
+from gateway.sandbox.ratelimit import DEFAULT_BURST_LIMIT, DEFAULT_DAILY_TOKEN_BUDGET, Clock, RateLimiter
+from gateway.sandbox.routes_activities import activity_routes
+from gateway.sandbox.routes_lookups import lookup_routes
+from gateway.sandbox.routes_v2 import v2_routes
+from gateway.sandbox.seed import populate
+from gateway.sandbox.store import Store
+from gateway.sandbox.transport import SandboxTransport
+
+DEFAULT_DB_PATH = ".gateway/sandbox.sqlite3"
+
+
+class ControlledStarlette(Starlette):
+    """A Starlette app whose outermost layer is the sandbox's ControlLayer.
+
+    Outside Starlette's own error middleware, so that a dropped connection is not answered 500.
+    """
+
+    def __init__(self, routes: Sequence[BaseRoute], control: Control) -> None:
+        self._control = control
+        super().__init__(routes=routes, exception_handlers={HTTPException: _http_error})
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return ControlLayer(super().build_middleware_stack(), self._control)
+
+
+class Sandbox:
+    """One emulated upstream: its store, app, rate limits and control.
+
+    `clock` (monotonic seconds) drives the rate limits only; stored timestamps use UTC wall time.
+    """
+
+    def __init__(
+        self,
+        db_path: str = DEFAULT_DB_PATH,
+        *,
+        latency_ms: float = 0.0,
+        burst_limit: int = DEFAULT_BURST_LIMIT,
+        daily_token_budget: int = DEFAULT_DAILY_TOKEN_BUDGET,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.store = Store.open(db_path, populate)
+        self.limiter = RateLimiter(burst_limit, daily_token_budget, clock)
+        self.control = Control(self.limiter, latency_ms)
+        self.routes: list[BaseRoute] = api_routes(Api(self.store, self.limiter))
+        self.app = ControlledStarlette(self.routes, self.control)
+
+    def transport(self) -> SandboxTransport:
+        """An httpx transport serving `app` in-process (see SandboxTransport)."""
+        return SandboxTransport(self.app)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def api_routes(api: Api) -> list[BaseRoute]:
+    """Every `/api/v1/...` and `/api/v2/...` route."""
+    return [*activity_routes(api), *lookup_routes(api), *v2_routes(api)]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Unknown paths (404) and wrong methods (405) answer with the upstream's error envelope.
+    assert isinstance(exc, HTTPException)
+    return JSONResponse(status_envelope(exc.status_code), exc.status_code, headers=exc.headers)

@@ -1,0 +1,85 @@
+"""The demo data every new sandbox database starts with, and the tokens that reach it.
+
+Two companies with disjoint rows: company 1 ("Acme Demo") and company 2 ("Globex Test"). Each has
+five users (a global admin with a token, a non-admin with a token, two more active users and a
+deactivated one), eight activity types (the six built-ins, a custom `site_visit` and an inactive
+custom `fax`), one pipeline with five stages, three saved filters, organizations, persons, deals
+and 300+ activities. Everything is drawn from `random.Random(SEED)` around fixed dates (the
+seed's "now" is `SEED_NOW`), so every new database is identical and tests can rely on it.
+"""
+
+import random
+from dataclasses import dataclass
+from typing import Literal
+
+from gateway.sandbox.seed_activities import generate_activities
+from gateway.sandbox.seed_catalogue import COMPANIES, CompanySpec, TokenSpec
+from gateway.sandbox.seed_contacts import Contacts, generate_contacts
+from gateway.sandbox.store import Database, Record, encode_json_columns
+
+SEED = 20250106
+
+DEMO_TOKEN = "sandbox-acme-admin-0f4e9d2c7b1a6e3f8d5c2b9a"
+DEMO_NONADMIN_TOKEN = "sandbox-acme-member-5b8e1f4a7d2c9e6b3a0f7d4c"
+DEMO_OAUTH_TOKEN = "sandbox-oauth-acme-admin-9c2f6a3e8b5d1f7a4c0e6b3d"
+OTHER_COMPANY_TOKEN = "sandbox-globex-admin-2d7a4f1c8e5b2a9f6c3e0d7b"
+OTHER_COMPANY_NONADMIN_TOKEN = "sandbox-globex-member-8e3b0d7f4a1c6e9b2d5f8a1c"
+
+DEMO_COMPANY_ID = 1
+OTHER_COMPANY_ID = 2
+
+
+@dataclass(frozen=True)
+class SeedToken:
+    """Who a seeded token authenticates as. OAuth tokens are valid only as `Authorization: Bearer`."""
+
+    company_id: int
+    user_id: int
+    kind: Literal["api_token", "oauth"]
+    is_admin: bool
+
+
+SEED_TOKENS: dict[str, SeedToken] = {
+    DEMO_TOKEN: SeedToken(DEMO_COMPANY_ID, 1, "api_token", True),
+    DEMO_OAUTH_TOKEN: SeedToken(DEMO_COMPANY_ID, 1, "oauth", True),
+    DEMO_NONADMIN_TOKEN: SeedToken(DEMO_COMPANY_ID, 2, "api_token", False),
+    OTHER_COMPANY_TOKEN: SeedToken(OTHER_COMPANY_ID, 6, "api_token", True),
+    OTHER_COMPANY_NONADMIN_TOKEN: SeedToken(OTHER_COMPANY_ID, 7, "api_token", False),
+}
+
+
+def populate(database: Database) -> None:
+    """Insert the whole demo data set (called once, inside the transaction creating the schema)."""
+    rng = random.Random(SEED)
+    activities: list[Record] = []
+    for company in COMPANIES:
+        contacts = _insert_company(database, company, rng)
+        activities.extend(generate_activities(company, contacts, rng))
+    # Ids follow creation time across both companies, as in one shared installation.
+    activities.sort(key=lambda activity: activity["add_time"])
+    for activity_id, activity in enumerate(activities, start=1):
+        database.insert("activities", encode_json_columns({"id": activity_id, **activity}))
+
+
+def _insert_company(database: Database, company: CompanySpec, rng: random.Random) -> Contacts:
+    database.insert("companies", {"id": company.id, "name": company.name, "domain": company.domain})
+    for row in company.user_rows():
+        database.insert("users", row)
+    for token in _tokens_of(company.id):
+        database.insert("tokens", {"token": token.token, "kind": token.kind, "user_id": token.user_id})
+    for table, rows in company.fixed_rows().items():
+        for row in rows:
+            database.insert(table, row)
+    contacts = generate_contacts(company, rng)
+    for table, rows in contacts.tables():
+        for row in rows:
+            database.insert(table, row)
+    return contacts
+
+
+def _tokens_of(company_id: int) -> list[TokenSpec]:
+    return [
+        TokenSpec(token, seed.kind, seed.user_id)
+        for token, seed in SEED_TOKENS.items()
+        if seed.company_id == company_id
+    ]

@@ -1,0 +1,36 @@
+"""The sandbox's SQLite store: one file (or `:memory:`), created and populated on first open."""
+
+from collections.abc import Callable
+
+from gateway.sandbox.store.activities import (
+    ActivityFilter,
+    ActivityRepository,
+    WriteResult,
+    encode_json_columns,
+)
+from gateway.sandbox.store.database import MEMORY, Database, Record, open_database
+from gateway.sandbox.store.entities import Entity, EntityRepository, TokenKind
+
+
+class Store:
+    """The open database and the repositories over it."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.activities = ActivityRepository(database)
+        self.entities = EntityRepository(database)
+
+    @classmethod
+    def open(cls, path: str, populate: Callable[[Database], None]) -> "Store":
+        """Open `path`; `populate` runs once, when the file is new."""
+        return cls(open_database(path, populate))
+
+    def close(self) -> None:
+        self.database.close()
+
+
+__all__ = [
+    "MEMORY", "ActivityFilter", "ActivityRepository", "Database", "Entity", "EntityRepository",
+    "Record", "Store", "TokenKind",
+    "WriteResult", "encode_json_columns",
+]
