@@ -5,7 +5,8 @@ only keys present change, and a key sent as null clears its field (to null, or t
 `due_time`, `duration`, `note`, `public_description`); `subject`, `type`, `user_id` and `done`
 cannot be cleared. `done` takes 0/1 or true/false. Any malformed value, unknown or inactive
 type, non-UUID `lead_id`, or person/organization/deal/user that is not the caller's company's is
-a 400 and nothing is written.
+a 400 and nothing is written. A new activity defaults to subject "Call", type `call` (the
+spec says "Call"; the lowercase key string is UNCONFIRMED), owner and creator the caller.
 
 Participants: when `participants` is sent, `person_id` follows its primary participant (the
 first flagged primary, else the first); when only `person_id` is sent, it becomes the primary
@@ -32,7 +33,7 @@ _ADDRESS_RE = re.compile(
 )
 _UNCLEARABLE = frozenset({"subject", "type", "user_id", "done"})
 _CLEARED_TO_EMPTY = frozenset({"due_time", "duration", "note", "public_description"})
-_SYSTEM_FIELDS_UNSET = frozenset(STORED_FIELDS) - {"id"}
+_COLUMNS_BUT_ID = frozenset(STORED_FIELDS) - {"id"}
 
 Validator = Callable[["ActivityInput", Any], Record]
 
@@ -49,7 +50,7 @@ class ActivityInput:
         changes = self._changes(body)
         _link_participants(changes, current=None)
         defaults: Record = {
-            **dict.fromkeys(_SYSTEM_FIELDS_UNSET), "subject": "Call", "type": "call",
+            **dict.fromkeys(_COLUMNS_BUT_ID), "subject": "Call", "type": "call",
             "user_id": self._caller.user_id, "done": 0, "due_time": "", "duration": "",
             "note": "", "public_description": "",
         }
@@ -232,17 +233,27 @@ def _link_participants(changes: Record, *, current: Record | None) -> None:
         changes["participants"] = (primary + kept) if person_id is not None else None
 
 
+def _subject(_: ActivityInput, value: Any) -> Record:
+    if not isinstance(value, str):
+        raise bad_request("subject must be a string")
+    return {"subject": value}
+
+
+def _reference_to(entity: Entity, column: str) -> Validator:
+    return lambda self, value: self._reference(entity, column, value)
+
+
 _VALIDATORS: dict[str, Validator] = {
-    "subject": lambda _, value: _require_text("subject", value),
+    "subject": _subject,
     "type": ActivityInput._type,
     "done": _done,
     "due_date": _due_date,
     "due_time": _clock("due_time"),
     "duration": _clock("duration"),
     "user_id": ActivityInput._user,
-    "deal_id": lambda self, value: self._reference("deal", "deal_id", value),
-    "person_id": lambda self, value: self._reference("person", "person_id", value),
-    "org_id": lambda self, value: self._reference("organization", "org_id", value),
+    "deal_id": _reference_to("deal", "deal_id"),
+    "person_id": _reference_to("person", "person_id"),
+    "org_id": _reference_to("organization", "org_id"),
     "lead_id": _lead_id,
     "project_id": _project_id,
     "participants": ActivityInput._participants,
@@ -252,9 +263,3 @@ _VALIDATORS: dict[str, Validator] = {
     "public_description": _text("public_description"),
     "note": _text("note"),
 }
-
-
-def _require_text(name: str, value: Any) -> Record:
-    if not isinstance(value, str):
-        raise bad_request(f"{name} must be a string")
-    return {name: value}

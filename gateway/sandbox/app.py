@@ -35,7 +35,8 @@ class ControlledStarlette(Starlette):
 
     def __init__(self, routes: Sequence[BaseRoute], control: Control) -> None:
         self._control = control
-        super().__init__(routes=routes, exception_handlers={HTTPException: _http_error})
+        handlers = {HTTPException: _http_error, Exception: _server_error}
+        super().__init__(routes=routes, exception_handlers=handlers)
 
     def build_middleware_stack(self) -> ASGIApp:
         return ControlLayer(super().build_middleware_stack(), self._control)
@@ -79,3 +80,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     # Unknown paths (404) and wrong methods (405) answer with the upstream's error envelope.
     assert isinstance(exc, HTTPException)
     return JSONResponse(status_envelope(exc.status_code), exc.status_code, headers=exc.headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # A bug answers 500 with the standard envelope (the upstream's 500 body is UNCONFIRMED);
+    # Starlette re-raises it afterwards, so in-process clients see the exception itself.
+    return JSONResponse(status_envelope(500), 500)

@@ -5,7 +5,8 @@ five users (a global admin with a token, a non-admin with a token, two more acti
 deactivated one), eight activity types (the six built-ins, a custom `site_visit` and an inactive
 custom `fax`), one pipeline with five stages, three saved filters, organizations, persons, deals
 and 300+ activities. Everything is drawn from `random.Random(SEED)` around fixed dates (the
-seed's "now" is `SEED_NOW`), so every new database is identical and tests can rely on it.
+seed's "now" is `seed_activities.SEED_NOW`, 2025-01-06 09:00 UTC), so every new database is
+identical and tests can rely on it.
 """
 
 import random
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gateway.sandbox.seed_activities import generate_activities
-from gateway.sandbox.seed_catalogue import COMPANIES, CompanySpec, TokenSpec
+from gateway.sandbox.seed_catalogue import COMPANIES, CompanySpec
 from gateway.sandbox.seed_contacts import Contacts, generate_contacts
 from gateway.sandbox.store import Database, Record, encode_json_columns
 
@@ -65,8 +66,9 @@ def _insert_company(database: Database, company: CompanySpec, rng: random.Random
     database.insert("companies", {"id": company.id, "name": company.name, "domain": company.domain})
     for row in company.user_rows():
         database.insert("users", row)
-    for token in _tokens_of(company.id):
-        database.insert("tokens", {"token": token.token, "kind": token.kind, "user_id": token.user_id})
+    for token, owner in SEED_TOKENS.items():
+        if owner.company_id == company.id:
+            database.insert("tokens", {"token": token, "kind": owner.kind, "user_id": owner.user_id})
     for table, rows in company.fixed_rows().items():
         for row in rows:
             database.insert(table, row)
@@ -76,10 +78,3 @@ def _insert_company(database: Database, company: CompanySpec, rng: random.Random
             database.insert(table, row)
     return contacts
 
-
-def _tokens_of(company_id: int) -> list[TokenSpec]:
-    return [
-        TokenSpec(token, seed.kind, seed.user_id)
-        for token, seed in SEED_TOKENS.items()
-        if seed.company_id == company_id
-    ]

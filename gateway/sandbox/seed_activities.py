@@ -1,7 +1,8 @@
-"""Generated demo activities of one company: spread over owners, types, past and future due dates
-(about one in ten undated: `due_date` null, `due_time` ""), done states, deal/person/org/lead
-links (some none), extra participants, attendees, notes, locations (parsed or free text),
-video meetings, a few recurring ones, a few with a file, and a few soft-deleted.
+"""Generated demo activities of one company: spread over owners, types, past and future due
+dates (about one in ten undated: `due_date` null, which is UNCONFIRMED upstream, and `due_time`
+""), done states, deal/person/org/lead links (some none), extra participants, attendees, notes,
+locations (parsed or free text), video meetings, a few recurring ones, a few with a file, and a
+few soft-deleted.
 """
 
 import random

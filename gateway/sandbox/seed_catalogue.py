@@ -4,19 +4,11 @@ filters. Ids are explicit so that the seed's tokens and tests can name them.
 
 import json
 from dataclasses import dataclass
-from typing import Literal
 
 from gateway.sandbox.store import Record
 
 CATALOGUE_TIME = "2024-06-03 08:00:00"
 """When the fixed rows were "created"; the generated rows come later."""
-
-
-@dataclass(frozen=True)
-class TokenSpec:
-    token: str
-    kind: Literal["api_token", "oauth"]
-    user_id: int
 
 
 @dataclass(frozen=True)

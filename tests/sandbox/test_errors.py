@@ -76,7 +76,7 @@ async def test_add_rejects_and_writes_nothing(
     assert len(db_ids(sandbox, "1 = 1")) == before
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b"", b'"text"'])
+@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b"", b'"text"', b"\x80\xff"])
 async def test_malformed_json_bodies(client: httpx.AsyncClient, sandbox: Sandbox, content: bytes) -> None:
     headers = {"content-type": "application/json"}
     assert_envelope(await client.post("/api/v1/activities", content=content, headers=headers), 400)

@@ -4,6 +4,9 @@ The connection runs in autocommit mode and every write goes through `transaction
 `BEGIN IMMEDIATE ... COMMIT`: a killed process leaves either the whole write or none of it, and
 several processes may share one file (WAL lets readers run beside the single writer; the busy
 timeout makes a second writer wait instead of failing).
+
+`:memory:` databases are copies of one populated template per process, so that building a fresh
+sandbox (every test does) costs a copy rather than a new seed.
 """
 
 import sqlite3
