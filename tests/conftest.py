@@ -1,8 +1,42 @@
-"""Shared pytest set-up: every async test runs on asyncio (aiodataloader binds the running loop)."""
+"""Shared pytest set-up: asyncio for every async test (aiodataloader binds the running loop), and the
+gateway wired in-process to a fresh in-memory sandbox."""
 
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
 import pytest
+
+from gateway.app import create_app
+from gateway.config import Settings
+from gateway.sandbox import Sandbox
+from tests.support import GraphQLClient, running
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    sandbox = Sandbox(db_path=":memory:")
+    yield sandbox
+    sandbox.close()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+async def http(sandbox: Sandbox, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(settings, sandbox=sandbox)) as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)

@@ -1,0 +1,56 @@
+# Set-up is part of every target: a fresh clone needs only python3, make, git and node/npm
+# (and, for `make test`, root with apt reachable: the browser test installs Debian's chromium).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXPLORER := gateway/explorer
+EXPLORER_STAMP := $(EXPLORER)/node_modules/.installed
+CODEGEN := $(VENV)/codegen
+CODEGEN_STAMP := $(CODEGEN)/.installed
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test schema bench clean explorer browser codegen
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# GraphiQL's scripts and styles, served by the gateway itself: the exact versions package.json names,
+# from the npm registry into a git-ignored node_modules/ (no lock file: only those pinned files are used,
+# and the page checks their sha384).
+$(EXPLORER_STAMP): $(EXPLORER)/package.json
+	npm install --prefix $(EXPLORER) --no-package-lock --no-audit --no-fund --ignore-scripts --omit=dev
+	touch $@
+
+explorer: $(EXPLORER_STAMP)
+
+# Debian's Chromium, for the GraphiQL browser test (tests/ops/test_graphiql_browser.py).
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+browser: $(CHROMIUM)
+
+# The client side of the codegen test, in its own environment: ariadne-codegen needs graphql-core < 3.3,
+# the gateway 3.3.
+$(CODEGEN_STAMP): tests/ops/codegen/requirements.txt
+	test -x $(CODEGEN)/bin/python || $(PYTHON) -m venv $(CODEGEN)
+	$(CODEGEN)/bin/python -m pip install --quiet -r tests/ops/codegen/requirements.txt
+	touch $@
+
+codegen: $(CODEGEN_STAMP)
+
+run: $(STAMP) $(EXPLORER_STAMP)
+	$(BIN)/gateway serve
+
+test: $(STAMP) $(EXPLORER_STAMP) $(CHROMIUM) $(CODEGEN_STAMP)
+	$(BIN)/pytest
+
+schema: $(STAMP)
+	$(BIN)/gateway export-schema > schema.graphql
+
+clean:
+	rm -rf $(VENV) .gateway .pytest_cache $(EXPLORER)/node_modules

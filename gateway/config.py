@@ -1,0 +1,190 @@
+"""The gateway's settings: one frozen object, read once from the environment and flags, passed down."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_SANDBOX_PORT = 8001
+DEFAULT_SANDBOX_DB = ".gateway/sandbox.sqlite3"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the gateway cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Per-request upstream timeouts, in seconds."""
+
+    connect: float = 5.0
+    read: float = 20.0
+    write: float = 20.0
+    pool: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetrySettings:
+    """How hard the upstream client tries again (see `gateway.upstream.retry`)."""
+
+    max_retries: int = 3
+    max_total_seconds: float = 30.0
+    base_delay: float = 0.25
+    max_delay: float = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class QueryLimits:
+    """Caps on what one client request may ask for, enforced before any upstream call."""
+
+    max_depth: int = 10
+    max_aliases: int = 100
+    max_tokens: int = 5000
+    max_body_bytes: int = 1_000_000
+    max_page_size: int = 500
+    default_page_size: int = 100
+    max_node_cost: int = 50_000
+    max_ids_per_request: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the gateway is configured with. Build it with `Settings.from_env`."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    upstream_url: str | None = None
+    api_token: str | None = None
+    sandbox_db: str = DEFAULT_SANDBOX_DB
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry: RetrySettings = field(default_factory=RetrySettings)
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    max_connections: int = 50
+    max_concurrent_upstream_calls: int = 20
+    activity_types_ttl_seconds: float = 300.0
+    cors_origins: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    tracing: bool = False
+    graphiql_assets: str | None = None
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """No upstream configured: the embedded sandbox answers."""
+        return self.upstream_url is None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
+        """Read the environment; keyword overrides (command-line flags) win when not None."""
+        values: dict[str, Any] = {
+            "host": environ.get("GATEWAY_HOST", DEFAULT_HOST),
+            "port": _int(environ, "GATEWAY_PORT", DEFAULT_PORT),
+            "upstream_url": environ.get("PIPEDRIVE_BASE_URL") or None,
+            "api_token": environ.get("PIPEDRIVE_API_TOKEN") or None,
+            "sandbox_db": environ.get("GATEWAY_SANDBOX_DB", DEFAULT_SANDBOX_DB),
+            "timeouts": Timeouts(
+                connect=_float(environ, "GATEWAY_CONNECT_TIMEOUT", Timeouts().connect),
+                read=_float(environ, "GATEWAY_READ_TIMEOUT", Timeouts().read),
+                write=_float(environ, "GATEWAY_READ_TIMEOUT", Timeouts().write),
+            ),
+            "retry": RetrySettings(
+                max_retries=_int(environ, "GATEWAY_MAX_RETRIES", RetrySettings().max_retries),
+                max_total_seconds=_float(
+                    environ, "GATEWAY_RETRY_BUDGET_SECONDS", RetrySettings().max_total_seconds
+                ),
+            ),
+            "limits": _limits_from_env(environ),
+            "max_connections": _int(environ, "GATEWAY_MAX_CONNECTIONS", 50),
+            "activity_types_ttl_seconds": _float(environ, "GATEWAY_ACTIVITY_TYPES_TTL", 300.0),
+            "cors_origins": _csv(environ.get("GATEWAY_CORS_ORIGINS", "")),
+            "log_level": environ.get("GATEWAY_LOG_LEVEL", "INFO").upper(),
+            "tracing": _tracing(environ),
+            "graphiql_assets": environ.get("GATEWAY_GRAPHIQL_ASSETS") or None,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def validate(self) -> None:
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"GATEWAY_PORT / --port must be 1-65535, got {self.port}")
+        if self.upstream_url is not None:
+            parts = urlsplit(self.upstream_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise SettingsError(
+                    "PIPEDRIVE_BASE_URL / --upstream must be an http(s) URL such as "
+                    "https://yourcompany.pipedrive.com/api"
+                )
+            if parts.query or "api_token" in self.upstream_url:
+                raise SettingsError(
+                    "PIPEDRIVE_BASE_URL / --upstream must not carry a query string: "
+                    "put the token in PIPEDRIVE_API_TOKEN"
+                )
+        if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingsError(f"GATEWAY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+
+
+def _limits_from_env(environ: Mapping[str, str]) -> QueryLimits:
+    d = QueryLimits()
+    return QueryLimits(
+        max_depth=_int(environ, "GATEWAY_MAX_DEPTH", d.max_depth),
+        max_aliases=_int(environ, "GATEWAY_MAX_ALIASES", d.max_aliases),
+        max_tokens=_int(environ, "GATEWAY_MAX_TOKENS", d.max_tokens),
+        max_body_bytes=_int(environ, "GATEWAY_MAX_BODY_BYTES", d.max_body_bytes),
+        max_node_cost=_int(environ, "GATEWAY_MAX_NODE_COST", d.max_node_cost),
+    )
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _tracing(environ: Mapping[str, str]) -> bool:
+    """GATEWAY_TRACING decides; unset, tracing is on when an OTLP endpoint is configured."""
+    configured = bool(environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+    return _bool(environ, "GATEWAY_TRACING", configured)
+
+
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())

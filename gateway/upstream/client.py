@@ -1,0 +1,227 @@
+"""The Pipedrive REST client: one method per endpoint the gateway uses, typed results.
+
+A `PipedriveClient` is bound to one request's credentials and cost ledger; it is cheap to build. The
+shared machinery (pooled connections, retries, in-flight sharing) lives in `UpstreamTransport`.
+Token costs are the documented `x-token-cost` values (shared/pipedrive/REFERENCE.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import UpstreamNotFound
+from .models import (
+    ActivityRecord,
+    ActivityTypeRecord,
+    ActivityWrite,
+    CursorPage,
+    OffsetPage,
+    parse_activity_type,
+    parse_v1_activity,
+    parse_v2_activity,
+)
+from .entities import (
+    DealRecord,
+    OrganizationRecord,
+    PersonRecord,
+    UserRecord,
+    parse_related_objects,
+    parse_user,
+    parse_v2_deal,
+    parse_v2_organization,
+    parse_v2_person,
+)
+from .transport import Call, CallLedger, Credentials, Json, UpstreamTransport
+
+MAX_IDS_PER_V2_CALL = 100
+MAX_IDS_PER_BULK_DELETE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityListQuery:
+    """Filters of `GET /v1/activities`; None means "not sent"."""
+
+    user_id: int | None = None
+    filter_id: int | None = None
+    types: Sequence[str] | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    done: bool | None = None
+
+    def params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if self.user_id is not None:
+            params["user_id"] = str(self.user_id)
+        if self.filter_id is not None:
+            params["filter_id"] = str(self.filter_id)
+        if self.types:
+            params["type"] = ",".join(self.types)
+        if self.start_date is not None:
+            params["start_date"] = self.start_date.isoformat()
+        if self.end_date is not None:
+            params["end_date"] = self.end_date.isoformat()
+        if self.done is not None:
+            params["done"] = "1" if self.done else "0"
+        return params
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionQuery:
+    """Filters of `GET /v1/activities/collection`; None means "not sent"."""
+
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    user_id: int | None = None
+    types: Sequence[str] | None = None
+    done: bool | None = None
+
+    def params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if self.since is not None:
+            params["since"] = _v1_timestamp(self.since)
+        if self.until is not None:
+            params["until"] = _v1_timestamp(self.until)
+        if self.user_id is not None:
+            params["user_id"] = str(self.user_id)
+        if self.types:
+            params["type"] = ",".join(self.types)
+        if self.done is not None:
+            params["done"] = "true" if self.done else "false"
+        return params
+
+
+def _v1_timestamp(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+class PipedriveClient:
+    """The REST API as seen with one set of credentials, charging one ledger."""
+
+    def __init__(self, transport: UpstreamTransport, credentials: Credentials, ledger: CallLedger) -> None:
+        self._transport = transport
+        self.credentials = credentials
+        self.ledger = ledger
+
+    async def _send(self, call: Call) -> Json:
+        return await self._transport.send(call, self.credentials, self.ledger)
+
+    # --- activities: reads ------------------------------------------------------------------------
+
+    async def list_activities(self, query: ActivityListQuery, *, start: int, limit: int) -> OffsetPage:
+        params = query.params() | {"start": str(start), "limit": str(limit)}
+        body = await self._send(Call("GET", "/v1/activities", "v1/activities", 20, params))
+        pagination = (body.get("additional_data") or {}).get("pagination") or {}
+        return OffsetPage(
+            items=[parse_v1_activity(item) for item in body.get("data") or ()],
+            start=int(pagination.get("start", start)),
+            more_items=bool(pagination.get("more_items_in_collection", False)),
+            related=parse_related_objects(body.get("related_objects")),
+        )
+
+    async def activities_collection(self, query: CollectionQuery, *, cursor: str | None, limit: int) -> CursorPage:
+        params = query.params() | {"limit": str(limit)}
+        if cursor is not None:
+            params["cursor"] = cursor
+        body = await self._send(Call("GET", "/v1/activities/collection", "v1/activities/collection", 10, params))
+        return CursorPage(
+            items=[parse_v1_activity(item) for item in body.get("data") or ()],
+            next_cursor=(body.get("additional_data") or {}).get("next_cursor"),
+        )
+
+    async def get_activity(self, activity_id: int) -> tuple[ActivityRecord, Json] | None:
+        """The full v1 activity and its raw `related_objects`, or None when it does not exist."""
+        try:
+            body = await self._send(Call("GET", "/v1/activities/{id}", f"v1/activities/{activity_id}", 2))
+        except UpstreamNotFound:
+            return None
+        data = body.get("data")
+        if not data:
+            return None
+        return parse_v1_activity(data), body.get("related_objects") or {}
+
+    async def activities_by_ids(self, ids: Sequence[int]) -> list[ActivityRecord]:
+        """Up to 100 activities through v2 `?ids=`; unknown ids are simply absent."""
+        return [parse_v2_activity(item) for item in await self._v2_by_ids("activities", ids)]
+
+    # --- activities: writes ------------------------------------------------------------------------
+
+    async def add_activity(self, body: Json) -> ActivityWrite:
+        answer = await self._send(Call("POST", "/v1/activities", "v1/activities", 10, body=body))
+        return _write_result(answer)
+
+    async def update_activity(self, activity_id: int, body: Json) -> ActivityWrite:
+        answer = await self._send(
+            Call("PUT", "/v1/activities/{id}", f"v1/activities/{activity_id}", 10, body=body)
+        )
+        return _write_result(answer)
+
+    async def delete_activity(self, activity_id: int) -> int:
+        answer = await self._send(Call("DELETE", "/v1/activities/{id}", f"v1/activities/{activity_id}", 6))
+        return int((answer.get("data") or {}).get("id", activity_id))
+
+    async def delete_activities(self, ids: Sequence[int]) -> list[int]:
+        """Bulk soft delete; returns the ids the upstream reports deleted."""
+        params = {"ids": ",".join(str(i) for i in ids)}
+        answer = await self._send(Call("DELETE", "/v1/activities?ids=", "v1/activities", 10, params))
+        deleted = (answer.get("data") or {}).get("id") or []
+        return [int(i) for i in (deleted if isinstance(deleted, list) else [deleted])]
+
+    # --- lookups ----------------------------------------------------------------------------------
+
+    async def activity_types(self) -> list[ActivityTypeRecord]:
+        body = await self._send(Call("GET", "/v1/activityTypes", "v1/activityTypes", 20))
+        return [parse_activity_type(item) for item in body.get("data") or ()]
+
+    async def users(self) -> list[UserRecord]:
+        """Every user of the company (no paging upstream)."""
+        body = await self._send(Call("GET", "/v1/users", "v1/users", 20))
+        return [parse_user(item) for item in body.get("data") or () if isinstance(item, Mapping)]
+
+    async def get_entity(self, entity: str, entity_id: int) -> Json | None:
+        """`GET /v1/{users|persons|organizations|deals}/{id}`: the raw object, or None on 404."""
+        try:
+            body = await self._send(Call("GET", f"/v1/{entity}/{{id}}", f"v1/{entity}/{entity_id}", 2))
+        except UpstreamNotFound:
+            return None
+        data = body.get("data")
+        return data if isinstance(data, Mapping) else None
+
+    async def entities_by_ids(self, entity: str, ids: Sequence[int]) -> list[Json]:
+        """Up to 100 persons, organizations or deals through v2 `?ids=` (raw v2 objects)."""
+        return await self._v2_by_ids(entity, ids)
+
+    async def persons_by_ids(self, ids: Sequence[int]) -> list[PersonRecord]:
+        """Up to 100 persons through v2 `?ids=`; unknown or invisible ids are simply absent."""
+        return [parse_v2_person(item) for item in await self._v2_by_ids("persons", ids)]
+
+    async def organizations_by_ids(self, ids: Sequence[int]) -> list[OrganizationRecord]:
+        return [parse_v2_organization(item) for item in await self._v2_by_ids("organizations", ids)]
+
+    async def deals_by_ids(self, ids: Sequence[int]) -> list[DealRecord]:
+        return [parse_v2_deal(item) for item in await self._v2_by_ids("deals", ids)]
+
+    async def _v2_by_ids(self, entity: str, ids: Sequence[int]) -> list[Json]:
+        if not ids:
+            return []
+        if len(ids) > MAX_IDS_PER_V2_CALL:
+            raise ValueError(f"at most {MAX_IDS_PER_V2_CALL} ids per v2 call, got {len(ids)}")
+        params = {"ids": ",".join(str(i) for i in ids), "limit": str(MAX_IDS_PER_V2_CALL)}
+        if entity == "activities":
+            params["include_fields"] = "attendees"
+        body = await self._send(Call("GET", f"/v2/{entity}?ids=", f"v2/{entity}", 10, params))
+        return [item for item in body.get("data") or () if isinstance(item, Mapping)]
+
+
+def _write_result(answer: Json) -> ActivityWrite:
+    additional: Mapping[str, Any] = answer.get("additional_data") or {}
+    more = additional.get("more_activities_scheduled_in_context")
+    return ActivityWrite(
+        activity=parse_v1_activity(answer["data"]),
+        more_activities_scheduled_in_context=None if more is None else bool(more),
+        related=parse_related_objects(answer.get("related_objects")),
+    )

@@ -1,0 +1,292 @@
+"""Typed records of the objects activities link to: users, persons, organizations and deals.
+
+Three upstream shapes are parsed here, once, into the same records under one set of names:
+- v1 `related_objects` summaries (a few fields each, REFERENCE §3.4), typed as `RelatedObjects`;
+- v1 detail objects, whose `*_id` fields are expanded objects carrying the id in `value`
+  (`to_int` unwraps them) and whose persons say `email`/`phone` where v2 says `emails`/`phones`;
+- v2 objects (`is_deleted` instead of `active_flag`, a deal's `owner_id` instead of `user_id`,
+  an organization's `address` as one object with its parts).
+Like `ActivityRecord`, every record keeps `present`, the fields its payload carried, so a field a
+summary lacks is completed from a fuller source instead of being read as null.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Self, TypeVar
+
+from .models import LOCATION_PARTS, Json, to_bool, to_date, to_datetime, to_int, to_str
+
+Converter = Callable[[Any], Any]
+
+
+@dataclass(slots=True)
+class ContactDetail:
+    """One e-mail address or phone number of a person."""
+
+    label: str | None
+    value: str | None
+    primary: bool
+
+
+@dataclass(slots=True)
+class UserAccess:
+    """One app a user may use, and whether as an admin."""
+
+    app: str
+    admin: bool
+    permission_set_id: str | None
+
+
+@dataclass(kw_only=True)  # no slots here: Strawberry's relay `node` field tags what it resolves (`strawberry.cast`)
+class EntityRecord:
+    """An upstream object under the gateway's field names; a field outside `present` was not sent."""
+
+    present: frozenset[str]
+    id: int
+
+    @property
+    def pipedrive_id(self) -> int:
+        return self.id
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.present}
+
+    def completed_by(self, other: Self) -> Self:
+        """This record with the fields it lacks taken from `other` (its own fields win)."""
+        values = other.values() | self.values()
+        return type(self)(present=frozenset(values), **values)
+
+
+@dataclass(slots=True, kw_only=True)
+class UserRecord(EntityRecord):
+    name: str | None = None
+    email: str | None = None
+    active_flag: bool | None = None
+    phone: str | None = None
+    default_currency: str | None = None
+    locale: str | None = None
+    lang: int | None = None
+    activated: bool | None = None
+    last_login: dt.datetime | None = None
+    created: dt.datetime | None = None
+    modified: dt.datetime | None = None
+    has_created_company: bool | None = None
+    timezone_name: str | None = None
+    timezone_offset: str | None = None
+    role_id: int | None = None
+    icon_url: str | None = None
+    is_you: bool | None = None
+    access: list[UserAccess] | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class PersonRecord(EntityRecord):
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    emails: list[ContactDetail] | None = None
+    phones: list[ContactDetail] | None = None
+    owner_id: int | None = None
+    org_id: int | None = None
+    add_time: dt.datetime | None = None
+    update_time: dt.datetime | None = None
+    active_flag: bool | None = None
+    visible_to: int | None = None
+    label_ids: list[int] | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class OrganizationRecord(EntityRecord):
+    name: str | None = None
+    owner_id: int | None = None
+    address: str | None = None
+    address_subpremise: str | None = None
+    address_street_number: str | None = None
+    address_route: str | None = None
+    address_sublocality: str | None = None
+    address_locality: str | None = None
+    address_admin_area_level_1: str | None = None
+    address_admin_area_level_2: str | None = None
+    address_country: str | None = None
+    address_postal_code: str | None = None
+    address_formatted_address: str | None = None
+    add_time: dt.datetime | None = None
+    update_time: dt.datetime | None = None
+    active_flag: bool | None = None
+    visible_to: int | None = None
+    label_ids: list[int] | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class DealRecord(EntityRecord):
+    title: str | None = None
+    status: str | None = None
+    value: float | None = None
+    currency: str | None = None
+    stage_id: int | None = None
+    pipeline_id: int | None = None
+    owner_id: int | None = None
+    person_id: int | None = None
+    org_id: int | None = None
+    probability: int | None = None
+    lost_reason: str | None = None
+    expected_close_date: dt.date | None = None
+    add_time: dt.datetime | None = None
+    update_time: dt.datetime | None = None
+    stage_change_time: dt.datetime | None = None
+    close_time: dt.datetime | None = None
+    won_time: dt.datetime | None = None
+    lost_time: dt.datetime | None = None
+    active_flag: bool | None = None
+    visible_to: int | None = None
+    label_ids: list[int] | None = None
+
+
+# --- converters -------------------------------------------------------------------------------------
+
+
+def to_float(value: Any) -> float | None:
+    return None if value is None or value == "" else float(value)
+
+
+def to_text(value: Any) -> str | None:
+    """A string where `""` means unset (v1 sends `""` for an address part v2 sends as null)."""
+    return None if value is None or value == "" else str(value)
+
+
+def to_contacts(value: Any) -> list[ContactDetail]:
+    return [
+        ContactDetail(to_str(item.get("label")), to_str(item.get("value")), bool(to_bool(item.get("primary"))))
+        for item in value or ()
+        if isinstance(item, Mapping)
+    ]
+
+
+def to_access(value: Any) -> list[UserAccess]:
+    return [
+        UserAccess(str(item.get("app") or ""), bool(to_bool(item.get("admin"))), to_str(item.get("permission_set_id")))
+        for item in value or ()
+        if isinstance(item, Mapping)
+    ]
+
+
+def to_int_list(value: Any) -> list[int]:
+    return [int(item) for item in value or ()]
+
+
+def _deleted(raw: Any) -> dict[str, Any]:
+    """v2 `is_deleted` (v1 deal detail: `deleted`) as the v1 `active_flag`."""
+    return {"active_flag": None if raw is None else not to_bool(raw)}
+
+
+def _v2_address(raw: Any) -> dict[str, Any]:
+    parts = raw if isinstance(raw, Mapping) else {}
+    address = parts.get("value") if isinstance(raw, Mapping) else raw
+    return {"address": to_text(address)} | {f"address_{p}": to_text(parts.get(p)) for p in LOCATION_PARTS}
+
+
+_TIMES = {"add_time": to_datetime, "update_time": to_datetime}
+_COMMON = {"id": to_int, "active_flag": to_bool, "visible_to": to_int, "label_ids": to_int_list, **_TIMES}
+
+USER_FIELDS: dict[str, Converter] = {
+    "id": to_int, "name": to_str, "email": to_str, "active_flag": to_bool, "phone": to_str,
+    "default_currency": to_str, "locale": to_str, "lang": to_int, "activated": to_bool,
+    "last_login": to_datetime, "created": to_datetime, "modified": to_datetime,
+    "has_created_company": to_bool, "timezone_name": to_str, "timezone_offset": to_str,
+    "role_id": to_int, "icon_url": to_str, "is_you": to_bool, "access": to_access,
+}
+PERSON_FIELDS: dict[str, Converter] = {
+    **_COMMON, "name": to_str, "first_name": to_str, "last_name": to_str, "emails": to_contacts,
+    "phones": to_contacts, "owner_id": to_int, "org_id": to_int,
+}
+ORGANIZATION_FIELDS: dict[str, Converter] = {
+    **_COMMON, "name": to_str, "owner_id": to_int, "address": to_text,
+    **{f"address_{part}": to_text for part in LOCATION_PARTS},
+}
+DEAL_FIELDS: dict[str, Converter] = {
+    **_COMMON, "title": to_str, "status": to_str, "value": to_float, "currency": to_str,
+    "stage_id": to_int, "pipeline_id": to_int, "owner_id": to_int, "person_id": to_int,
+    "org_id": to_int, "probability": to_int, "lost_reason": to_str, "expected_close_date": to_date,
+    "stage_change_time": to_datetime, "close_time": to_datetime, "won_time": to_datetime,
+    "lost_time": to_datetime,
+}
+
+R = TypeVar("R", bound=EntityRecord)
+
+
+@dataclass(frozen=True)
+class Shape(Generic[R]):
+    """How one upstream shape maps onto a record: renamed keys, keys that expand into several fields."""
+
+    record: type[R]
+    fields: Mapping[str, Converter]
+    renames: Mapping[str, str] = field(default_factory=dict)
+    expanders: Mapping[str, Callable[[Any], dict[str, Any]]] = field(default_factory=dict)
+
+    def parse(self, data: Json) -> R:
+        values: dict[str, Any] = {}
+        for key, raw in data.items():
+            expand = self.expanders.get(key)
+            if expand is not None:
+                values.update(expand(raw))
+                continue
+            name = self.renames.get(key, key)
+            if name in self.fields:
+                values[name] = self.fields[name](raw)
+        if values.get("id") is None:  # an expanded `*_id` object may carry its id only in `value`
+            values["id"] = int(data["value"])
+        return self.record(present=frozenset(values), **values)
+
+
+_USER = Shape(UserRecord, USER_FIELDS)
+_PERSON_V1 = Shape(PersonRecord, PERSON_FIELDS, renames={"email": "emails", "phone": "phones"})
+_PERSON_V2 = Shape(PersonRecord, PERSON_FIELDS, expanders={"is_deleted": _deleted})
+_ORGANIZATION_V1 = Shape(OrganizationRecord, ORGANIZATION_FIELDS)
+_ORGANIZATION_V2 = Shape(OrganizationRecord, ORGANIZATION_FIELDS, expanders={"is_deleted": _deleted, "address": _v2_address})
+_DEAL_V1 = Shape(DealRecord, DEAL_FIELDS, renames={"user_id": "owner_id"}, expanders={"deleted": _deleted})
+_DEAL_V2 = Shape(DealRecord, DEAL_FIELDS, expanders={"is_deleted": _deleted})
+
+parse_user = _USER.parse
+"""A v1 user: `/v1/users` item, `related_objects.user` summary, or a detail's expanded user."""
+parse_v1_person = _PERSON_V1.parse
+"""A v1 person: `related_objects.person` summary, detail object, or a deal's expanded `person_id`."""
+parse_v2_person = _PERSON_V2.parse
+parse_v1_organization = _ORGANIZATION_V1.parse
+"""A v1 organization: `related_objects.organization` summary, detail, or an expanded `org_id`."""
+parse_v2_organization = _ORGANIZATION_V2.parse
+parse_v1_deal = _DEAL_V1.parse
+"""A v1 deal: `related_objects.deal` summary or detail object."""
+parse_v2_deal = _DEAL_V2.parse
+
+
+# --- related_objects --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RelatedObjects:
+    """The `related_objects` of a v1 answer: summaries keyed by id (each lacks most fields)."""
+
+    users: dict[int, UserRecord] = field(default_factory=dict)
+    persons: dict[int, PersonRecord] = field(default_factory=dict)
+    organizations: dict[int, OrganizationRecord] = field(default_factory=dict)
+    deals: dict[int, DealRecord] = field(default_factory=dict)
+
+
+def parse_related_objects(data: Json | None) -> RelatedObjects:
+    data = data or {}
+    return RelatedObjects(
+        users=_summaries(data.get("user"), parse_user),
+        persons=_summaries(data.get("person"), parse_v1_person),
+        organizations=_summaries(data.get("organization"), parse_v1_organization),
+        deals=_summaries(data.get("deal"), parse_v1_deal),
+    )
+
+
+def _summaries(raw: Any, parse: Callable[[Json], R]) -> dict[int, R]:
+    """A map keyed by the id as a string; the key stands in for a summary's missing `id`."""
+    if not isinstance(raw, Mapping):
+        return {}
+    return {int(key): parse({"id": key, **value}) for key, value in raw.items() if isinstance(value, Mapping)}

@@ -1,0 +1,95 @@
+"""The upstream error tree: every way a call to the REST API can fail, and nothing else.
+
+    UpstreamError
+    ├── UpstreamHTTPError            the upstream answered with an error status
+    │   ├── UpstreamUnauthorized     401
+    │   ├── UpstreamForbidden        403
+    │   ├── UpstreamNotFound         404
+    │   ├── UpstreamRejected         400 / 422: the upstream refused the input
+    │   ├── UpstreamRateLimited      429 (retry_after in seconds when sent)
+    │   └── UpstreamServerError      5xx and any other unexpected status
+    ├── UpstreamTimeout              no answer in time
+    ├── UpstreamUnreachable          the connection failed (sent says whether the request may have arrived)
+    └── UpstreamBadResponse          an answer that is not the documented JSON envelope
+
+Messages never contain a token or a URL with a query string; `gateway.errors` maps these to GraphQL codes.
+"""
+
+from __future__ import annotations
+
+
+class UpstreamError(Exception):
+    """Base of every upstream failure."""
+
+    def __init__(self, message: str, *, endpoint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.endpoint = endpoint
+
+
+class UpstreamHTTPError(UpstreamError):
+    status: int = 0
+
+    def __init__(self, message: str, *, endpoint: str = "", status: int | None = None) -> None:
+        super().__init__(message, endpoint=endpoint)
+        if status is not None:
+            self.status = status
+
+
+class UpstreamUnauthorized(UpstreamHTTPError):
+    status = 401
+
+
+class UpstreamForbidden(UpstreamHTTPError):
+    status = 403
+
+
+class UpstreamNotFound(UpstreamHTTPError):
+    status = 404
+
+
+class UpstreamRejected(UpstreamHTTPError):
+    status = 400
+
+
+class UpstreamRateLimited(UpstreamHTTPError):
+    status = 429
+
+    def __init__(self, message: str, *, endpoint: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.retry_after = retry_after
+
+
+class UpstreamServerError(UpstreamHTTPError):
+    status = 500
+
+
+class UpstreamTimeout(UpstreamError):
+    pass
+
+
+class UpstreamUnreachable(UpstreamError):
+    def __init__(self, message: str, *, endpoint: str = "", sent: bool) -> None:
+        super().__init__(message, endpoint=endpoint)
+        self.sent = sent
+
+
+class UpstreamBadResponse(UpstreamError):
+    pass
+
+
+_BY_STATUS: dict[int, type[UpstreamHTTPError]] = {
+    400: UpstreamRejected,
+    401: UpstreamUnauthorized,
+    403: UpstreamForbidden,
+    404: UpstreamNotFound,
+    422: UpstreamRejected,
+}
+
+
+def error_for_status(status: int, message: str, *, endpoint: str, retry_after: float | None) -> UpstreamError:
+    """The error class for an upstream error status."""
+    if status == 429:
+        return UpstreamRateLimited(message, endpoint=endpoint, retry_after=retry_after)
+    cls = _BY_STATUS.get(status, UpstreamServerError)
+    return cls(message, endpoint=endpoint, status=status)

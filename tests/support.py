@@ -1,0 +1,77 @@
+"""Helpers for driving the gateway over HTTP in tests: in-process (ASGITransport) or on a real socket."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+
+
+@contextlib.asynccontextmanager
+async def running(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan entered, and an httpx client wired to it in-process."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+            yield client
+
+
+class GraphQLClient:
+    """POSTs operations to /graphql and returns the decoded response body."""
+
+    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str] | None = None) -> None:
+        self.http = http
+        self.headers = headers or {}
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={**self.headers, **(headers or {})},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The `data` of a response that must have no errors."""
+        body = await self(query, variables, **kwargs)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: Any, port: int | None = None) -> Iterator[str]:
+    """Run `app` under uvicorn on 127.0.0.1 in a thread; yields its base URL; stops it on exit."""
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
