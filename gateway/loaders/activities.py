@@ -1,0 +1,72 @@
+"""Activity lookups by id: batched through v2 `?ids=` (100 a call), completed from v1 when needed.
+
+`/v1/activities/collection` items and v2 objects each lack some v1 fields. A field a record lacks is
+completed from the batched v2 loader when v2 carries it, otherwise from `GET /v1/activities/{id}`
+(the only v1 source of the legacy calendar-sync and denormalised fields; de-duplicated per request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from aiodataloader import DataLoader
+
+from gateway.metrics import record_loader_batch
+from gateway.upstream import PipedriveClient
+from gateway.upstream.client import MAX_IDS_PER_V2_CALL
+from gateway.upstream.models import ActivityRecord, parse_v2_activity
+
+# The v1 fields a v2 activity object carries (with include_fields=attendees).
+V2_FIELDS = frozenset(parse_v2_activity({
+    "id": 0, "owner_id": 0, "creator_user_id": 0, "busy": None, "is_deleted": False, "subject": "",
+    "type": "", "done": False, "due_date": None, "due_time": None, "duration": None, "add_time": None,
+    "update_time": None, "marked_as_done_time": None, "deal_id": None, "lead_id": None, "person_id": None,
+    "org_id": None, "project_id": None, "location": None, "participants": [], "attendees": [],
+    "conference_meeting_client": None, "conference_meeting_url": None, "conference_meeting_id": None,
+    "public_description": None, "note": None,
+}).present)
+
+
+class ActivityLoaders:
+    """The per-request activity loaders of one token."""
+
+    def __init__(self, client: Callable[[], PipedriveClient]) -> None:
+        self._client = client
+        self.by_id: DataLoader[int, ActivityRecord | None] = DataLoader(
+            self._load_by_ids, max_batch_size=MAX_IDS_PER_V2_CALL
+        )
+        self.detail: DataLoader[int, ActivityRecord | None] = DataLoader(self._load_details)
+
+    async def _load_by_ids(self, ids: list[int]) -> list[ActivityRecord | None]:
+        record_loader_batch("activities_by_id", len(ids))
+        found = {record.id: record for record in await self._client().activities_by_ids(ids)}
+        return [found.get(i) for i in ids]
+
+    async def _load_details(self, ids: list[int]) -> list[ActivityRecord | None]:
+        record_loader_batch("activity_details", len(ids))
+        client = self._client()
+        answers = await asyncio.gather(*(client.get_activity(i) for i in ids))
+        return [answer[0] if answer else None for answer in answers]
+
+    def remember(self, record: ActivityRecord) -> None:
+        """Data already in hand: a full v1 record answers later lookups of the same id."""
+        if V2_FIELDS <= record.present:
+            self.by_id.clear(record.id).prime(record.id, record)
+
+    def forget(self, activity_id: int) -> None:
+        """After a write: nothing cached for this id may be served again in this request."""
+        self.by_id.clear(activity_id)
+        self.detail.clear(activity_id)
+
+    async def complete(self, record: ActivityRecord, name: str) -> ActivityRecord:
+        """`record` completed so that it carries field `name` (or as much as the upstream has)."""
+        if name in V2_FIELDS:
+            fetched = await self.by_id.load(record.id)
+            if fetched is not None and fetched is not record:
+                record = record.completed_by(fetched)
+        if name not in record.present:
+            fetched = await self.detail.load(record.id)
+            if fetched is not None:
+                record = record.completed_by(fetched)
+        return record

@@ -1,0 +1,40 @@
+"""The GraphQL schema: `build_schema()` assembles types, queries, mutations and extensions."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+
+from gateway.config import QueryLimits
+from gateway.errors import ErrorMapping
+from gateway.cost_report import UpstreamCostReport
+from gateway.limits import limit_extensions
+
+from .mutations import Mutation
+from .queries import build_query_type
+from .entities import ENTITY_TYPES
+from .types import Activity, ActivityType
+
+
+def build_schema(
+    extensions: list[SchemaExtension | type[SchemaExtension]] | None = None,
+    *,
+    limits: QueryLimits | None = None,
+) -> strawberry.Schema:
+    """The schema; the query caps of `limits` (default `QueryLimits()`) are checked before any resolver runs."""
+    return strawberry.Schema(
+        query=build_query_type(),
+        mutation=Mutation,
+        types=[Activity, ActivityType, *ENTITY_TYPES],
+        extensions=[*limit_extensions(limits or QueryLimits()), *(extensions or []), UpstreamCostReport, ErrorMapping],
+        config=StrawberryConfig(),
+    )
+
+
+def export_sdl() -> str:
+    """The SDL that `schema.graphql` holds."""
+    return build_schema().as_str() + "\n"
+
+
+__all__ = ["build_schema", "export_sdl"]

@@ -1,0 +1,234 @@
+"""The object types: Activity and ActivityType, and the small shapes they carry.
+
+Their root objects are the upstream records themselves (`gateway.upstream.models`), so a plain field
+is one attribute lookup. A field that some upstream sources leave out (the slim `/collection` item, a
+v2 object) resolves through `completable`: answered from the record when present, else loaded in
+batch, never answered with a wrong null.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+from gateway.upstream.models import (
+    ActivityFile,
+    ActivityRecord,
+    ActivityTypeRecord,
+    Attendee,
+    Participant,
+    SeriesItem,
+)
+
+from .descriptions import ACTIVITY_FIELD_DESCRIPTIONS as A
+from .descriptions import ACTIVITY_TYPE_FIELD_DESCRIPTIONS as T
+from .entities import Deal, Organization, Person, User
+from .ids import parse_numeric_id
+from .links import activities, deals, link, organizations, persons, users
+
+
+@strawberry.type(name="ActivityParticipant", description="A person linked to an activity.")
+class ParticipantType:
+    person_id: int | None = strawberry.field(description="Pipedrive id of the person.")
+    primary_flag: bool = strawberry.field(description="Whether this is the activity's primary person.")
+    person = link(persons, "person_id", Person, "The person; null when unknown or not visible to the token.")
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: Any) -> bool:
+        return isinstance(obj, Participant)
+
+
+@strawberry.type(name="ActivityAttendee", description="A calendar guest of an activity.")
+class AttendeeType:
+    email_address: str | None = strawberry.field(description="The guest's e-mail address.")
+    name: str | None = strawberry.field(description="The guest's display name.")
+    status: str | None = strawberry.field(description="Invitation status, e.g. noreply, accepted.")
+    is_organizer: bool = strawberry.field(description="Whether the guest organises the event.")
+    person_id: int | None = strawberry.field(description="Pipedrive id of the matching person, if any.")
+    user_id: int | None = strawberry.field(description="Pipedrive id of the matching user, if any.")
+    person = link(persons, "person_id", Person, "The matching person, if any.")
+    user = link(users, "user_id", User, "The matching user, if any.")
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: Any) -> bool:
+        return isinstance(obj, Attendee)
+
+
+@strawberry.type(name="ActivitySeriesItem", description="One occurrence of a recurring activity.")
+class SeriesItemType:
+    due_date: dt.date | None = strawberry.field(description="Date of the occurrence.")
+    due_time: str | None = strawberry.field(description="Time of the occurrence, HH:MM.")
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: Any) -> bool:
+        return isinstance(obj, SeriesItem)
+
+
+@strawberry.type(name="ActivityFile", description="A file attached to an activity.")
+class FileType:
+    id: str = strawberry.field(description="Upstream id of the file.")
+    clean_name: str | None = strawberry.field(description="File name.")
+    url: str | None = strawberry.field(description="Where the file can be fetched.")
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: Any) -> bool:
+        return isinstance(obj, ActivityFile)
+
+
+async def _load_field(root: ActivityRecord, name: str, info: strawberry.Info) -> Any:
+    full = await info.context.loaders.activities.complete(root, name)
+    return getattr(full, name)
+
+
+async def _load_list_field(root: ActivityRecord, name: str, info: strawberry.Info) -> Any:
+    return (await _load_field(root, name, info)) or []
+
+
+def completable(name: str, graphql_type: Any, *, as_list: bool = False) -> Any:
+    """A field answered from the record when its payload had it, else loaded (batched) first."""
+    load: Callable[[ActivityRecord, str, strawberry.Info], Awaitable[Any]] = (
+        _load_list_field if as_list else _load_field
+    )
+
+    def resolve(root: ActivityRecord, info: strawberry.Info) -> Any:
+        if name in root.present:
+            value = getattr(root, name)
+            return (value or []) if as_list else value
+        return load(root, name, info)
+
+    resolve.__name__ = name
+    resolve.__annotations__ = {"root": ActivityRecord, "info": strawberry.Info, "return": graphql_type}
+    return strawberry.field(resolver=resolve, description=A[name])
+
+
+def _d(name: str) -> Any:
+    return strawberry.field(description=A[name])
+
+
+@strawberry.type(description="A call, meeting, task or other activity on the CRM calendar.")
+class Activity(relay.Node):
+    pipedrive_id: int = strawberry.field(description="The numeric id the REST API and the Pipedrive web app use.")
+    user_id: int = _d("user_id")
+    done: bool = _d("done")
+    type: str = _d("type")
+    subject: str = _d("subject")
+    due_date: dt.date | None = _d("due_date")
+    due_time: str | None = _d("due_time")
+    duration: str | None = _d("duration")
+    busy_flag: bool | None = _d("busy_flag")
+    add_time: dt.datetime = _d("add_time")
+    update_time: dt.datetime = _d("update_time")
+    marked_as_done_time: dt.datetime | None = _d("marked_as_done_time")
+    active_flag: bool = _d("active_flag")
+    conference_meeting_client: str | None = _d("conference_meeting_client")
+    conference_meeting_url: str | None = _d("conference_meeting_url")
+    conference_meeting_id: str | None = _d("conference_meeting_id")
+    public_description: str | None = _d("public_description")
+    location: str | None = _d("location")
+    location_subpremise: str | None = _d("location_subpremise")
+    location_street_number: str | None = _d("location_street_number")
+    location_route: str | None = _d("location_route")
+    location_sublocality: str | None = _d("location_sublocality")
+    location_locality: str | None = _d("location_locality")
+    location_admin_area_level_1: str | None = _d("location_admin_area_level_1")
+    location_admin_area_level_2: str | None = _d("location_admin_area_level_2")
+    location_country: str | None = _d("location_country")
+    location_postal_code: str | None = _d("location_postal_code")
+    org_id: int | None = _d("org_id")
+    person_id: int | None = _d("person_id")
+    deal_id: int | None = _d("deal_id")
+    lead_id: str | None = _d("lead_id")
+    project_id: int | None = _d("project_id")
+
+    company_id = completable("company_id", int)
+    update_user_id = completable("update_user_id", int | None)
+    source_timezone = completable("source_timezone", str | None)
+    location_formatted_address = completable("location_formatted_address", str | None)
+    note = completable("note", str | None)
+    created_by_user_id = completable("created_by_user_id", int)
+    assigned_to_user_id = completable("assigned_to_user_id", int)
+    participants = completable("participants", list[ParticipantType], as_list=True)
+    attendees = completable("attendees", list[AttendeeType], as_list=True)
+    reference_type = completable("reference_type", str | None)
+    reference_id = completable("reference_id", int | None)
+    last_notification_time = completable("last_notification_time", dt.datetime | None)
+    last_notification_user_id = completable("last_notification_user_id", int | None)
+    notification_language_id = completable("notification_language_id", int | None)
+    calendar_sync_include_context = completable("calendar_sync_include_context", str | None)
+    gcal_event_id = completable("gcal_event_id", str | None)
+    google_calendar_id = completable("google_calendar_id", str | None)
+    google_calendar_etag = completable("google_calendar_etag", str | None)
+    rec_rule = completable("rec_rule", str | None)
+    rec_rule_extension = completable("rec_rule_extension", str | None)
+    rec_master_activity_id = completable("rec_master_activity_id", int | None)
+    series = completable("series", list[SeriesItemType], as_list=True)
+    org_name = completable("org_name", str | None)
+    person_name = completable("person_name", str | None)
+    deal_title = completable("deal_title", str | None)
+    owner_name = completable("owner_name", str)
+    person_dropbox_bcc = completable("person_dropbox_bcc", str | None)
+    deal_dropbox_bcc = completable("deal_dropbox_bcc", str | None)
+    file = completable("file", FileType | None)
+
+    owner = link(users, "user_id", User, "The user the activity is assigned to (`userId`).", source=activities)
+    creator = link(users, "created_by_user_id", User, "The user who created the activity (`createdByUserId`).", source=activities)
+    deal = link(deals, "deal_id", Deal, "The linked deal (`dealId`).", source=activities)
+    person = link(persons, "person_id", Person, "The linked (primary) person (`personId`).", source=activities)
+    organization = link(organizations, "org_id", Organization, "The linked organization (`orgId`).", source=activities)
+
+    @strawberry.field(description="The activity's type (from `type`, the type's key string).")
+    async def activity_type(root: ActivityRecord, info: strawberry.Info) -> ActivityType | None:  # type: ignore[misc]
+        if not root.type:
+            return None
+        return await info.context.loaders.activity_types.by_key(root.type)  # type: ignore[return-value]
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: Any) -> bool:
+        return isinstance(obj, ActivityRecord)
+
+    @classmethod
+    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
+        return str(root.id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ActivityRecord | None]:
+        numeric = [parse_numeric_id(node_id) for node_id in node_ids]
+        loader = info.context.loaders.activities.by_id
+        found = await loader.load_many([n for n in numeric if n is not None])
+        by_id = {record.id: record for record in found if record is not None}
+        return [by_id.get(n) if n is not None else None for n in numeric]
+
+
+@strawberry.type(description="A kind of activity (call, meeting, a custom type, ...).")
+class ActivityType(relay.Node):
+    pipedrive_id: int = strawberry.field(description="The numeric id the REST API uses.")
+    name: str = strawberry.field(description=T["name"])
+    key_string: str = strawberry.field(description=T["key_string"])
+    icon_key: str | None = strawberry.field(description=T["icon_key"])
+    color: str | None = strawberry.field(description=T["color"])
+    order_nr: int | None = strawberry.field(description=T["order_nr"])
+    active_flag: bool = strawberry.field(description=T["active_flag"])
+    is_custom_flag: bool = strawberry.field(description=T["is_custom_flag"])
+    add_time: dt.datetime | None = strawberry.field(description=T["add_time"])
+    update_time: dt.datetime | None = strawberry.field(description=T["update_time"])
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: Any) -> bool:
+        return isinstance(obj, ActivityTypeRecord)
+
+    @classmethod
+    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
+        return str(root.id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ActivityTypeRecord | None]:
+        by_id = {t.id: t for t in await info.context.loaders.activity_types.all()}
+        return [by_id.get(parse_numeric_id(node_id) or 0) for node_id in node_ids]
