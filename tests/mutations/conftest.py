@@ -1,0 +1,35 @@
+"""Fixtures of the mutation tests: the gateway over a fresh sandbox with retries that never really
+sleep, and the sandbox's own REST API to check what a write left behind."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.config import Settings
+from gateway.sandbox import DEMO_TOKEN, Sandbox
+from gateway.upstream.retry import RetryPolicy
+from tests.support import running
+
+
+async def _no_sleep(_seconds: float) -> None:
+    return None
+
+
+@pytest.fixture
+async def http(sandbox: Sandbox, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    policy = RetryPolicy(settings.retry, sleep=_no_sleep)
+    async with running(create_app(settings, sandbox=sandbox, retry_policy=policy)) as client:
+        yield client
+
+
+@pytest.fixture
+async def rest(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
+    """The sandbox's REST API, asked directly: what the gateway's writes are checked against."""
+    async with httpx.AsyncClient(
+        transport=sandbox.transport(), base_url="http://sandbox", headers={"x-api-token": DEMO_TOKEN}
+    ) as client:
+        yield client

@@ -1,0 +1,59 @@
+"""Upstream failures during writes: never two activities from one add, and coded top-level errors."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from gateway.sandbox import Fault, Sandbox
+from tests.support import GraphQLClient, error_codes
+
+from .support import ADD, UPDATE, live_ids, stored
+
+pytestmark = pytest.mark.anyio
+
+POST = {"method": "POST", "path": "/api/v1/activities"}
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [Fault(kind="status", status=500, when="after", **POST), Fault(kind="drop", when="after", **POST),
+     Fault(kind="status", status=503, when="after", **POST)],
+    ids=["500-after", "drop-after", "503-after"],
+)
+async def test_an_add_the_upstream_may_have_acted_on_is_never_sent_again(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, fault: Fault
+) -> None:
+    before = await live_ids(rest)
+    sandbox.control.clear()
+    sandbox.control.inject(fault)
+    body = await gql(ADD, {"input": {"subject": "Exactly once"}})
+    assert error_codes(body) == ["UPSTREAM_ERROR"], body
+    assert body["data"] is None  # addActivity is non-null, so its failure nulls the operation's data
+    assert sandbox.control.count(method="POST", path="/api/v1/activities") == 1
+    created = await live_ids(rest) - before
+    assert len(created) == 1
+    assert (await stored(rest, created.pop()))["subject"] == "Exactly once"
+
+
+async def test_an_add_refused_with_429_before_is_retried_once_and_adds_one_activity(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    before = await live_ids(rest)
+    sandbox.control.clear()
+    sandbox.control.inject(Fault(kind="status", status=429, when="before", retry_after=1, **POST))
+    payload = (await gql.data(ADD, {"input": {"subject": "After a 429"}}))["addActivity"]
+    assert sandbox.control.count(method="POST", path="/api/v1/activities") == 2
+    assert await live_ids(rest) - before == {payload["activity"]["pipedriveId"]}
+
+
+async def test_an_update_that_failed_after_the_upstream_acted_is_not_repeated(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    activity_id = min(await live_ids(rest))
+    sandbox.control.clear()
+    sandbox.control.inject(Fault(kind="status", status=502, when="after", method="PUT", path="/api/v1/activities/*"))
+    body = await gql(UPDATE, {"input": {"id": str(activity_id), "subject": "Half-known"}})
+    assert error_codes(body) == ["UPSTREAM_ERROR"] and body["data"] is None
+    assert sandbox.control.count(method="PUT") == 1
+    assert (await stored(rest, activity_id))["subject"] == "Half-known"  # it did happen upstream
