@@ -27,7 +27,11 @@ def build_query_type() -> type:
         nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids, in order; null where one does not exist.")
 
         @strawberry.field(description="One activity by global or numeric id; null when it does not exist.")
-        async def activity(self, info: strawberry.Info, id: strawberry.ID) -> Activity | None:
+        async def activity(
+            self,
+            info: strawberry.Info,
+            id: Annotated[strawberry.ID, strawberry.argument(description="A global id, or the numeric Pipedrive id.")],
+        ) -> Activity | None:
             record = await info.context.loaders.activities.by_id.load(decode_id(id, "Activity"))
             return record  # type: ignore[return-value]
 
