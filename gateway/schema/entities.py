@@ -8,43 +8,29 @@ The fields are those the complete source of each type carries (v2 objects; the `
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 from strawberry import relay
 
-from gateway.loaders import LinkedRecords
 from gateway.upstream.entities import (
     ContactDetail,
     DealRecord,
-    EntityRecord,
     OrganizationRecord,
     PersonRecord,
     UserAccess,
     UserRecord,
 )
 
-from .ids import parse_numeric_id
+from .nodes import RecordNode, load_nodes
 from .links import deals, entity_field, link, organizations, persons, users
 
 PIPEDRIVE_ID = "The numeric id the REST API and the Pipedrive web app use."
 ACTIVE_FLAG = "False once deleted (v2 `is_deleted`, negated)."
 VISIBLE_TO = "Visibility group: 1 owner only, 3 owner's visibility group, 5 sub-groups, 7 whole company."
 LABEL_IDS = "Ids of the labels attached."
-
-R = TypeVar("R", bound=EntityRecord)
-
-
-async def load_nodes(loader: LinkedRecords[R], node_ids: Iterable[str]) -> list[R | None]:
-    """The records behind `node(id:)`/`nodes(ids:)`, batched; null for unknown or malformed ids."""
-    numeric = [parse_numeric_id(node_id) for node_id in node_ids]
-    found = await asyncio.gather(*(loader.load(n) for n in numeric if n is not None))
-    by_id = {record.id: record for record in found if record is not None}
-    return [by_id.get(n) if n is not None else None for n in numeric]
-
 
 @strawberry.type(name="ContactDetail", description="An e-mail address or phone number of a person.")
 class ContactDetailType:
@@ -73,7 +59,9 @@ def _u(name: str, graphql_type: Any, description: str, *, as_list: bool = False)
 
 
 @strawberry.type(description="A user of the Pipedrive company: an activity's owner or creator, an attendee.")
-class User(relay.Node):
+class User(RecordNode, relay.Node):
+    record_class = UserRecord
+
     pipedrive_id: int = strawberry.field(description=PIPEDRIVE_ID)
     name = _u("name", str, "Full name.")
     email = _u("email", str | None, "Login e-mail address.")
@@ -95,14 +83,6 @@ class User(relay.Node):
     access = _u("access", list[UserAccessType], "The apps the user may use.", as_list=True)
 
     @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, UserRecord)
-
-    @classmethod
-    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
-        return str(root.id)
-
-    @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> list[UserRecord | None]:
@@ -118,7 +98,9 @@ def _address_part(part: str) -> Any:
 
 
 @strawberry.type(description="An organization (company) in the CRM.")
-class Organization(relay.Node):
+class Organization(RecordNode, relay.Node):
+    record_class = OrganizationRecord
+
     pipedrive_id: int = strawberry.field(description=PIPEDRIVE_ID)
     name = _o("name", str, "Name.")
     owner_id = _o("owner_id", int | None, "Id of the user who owns the organization.")
@@ -141,14 +123,6 @@ class Organization(relay.Node):
     label_ids = _o("label_ids", list[int], LABEL_IDS, as_list=True)
 
     @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, OrganizationRecord)
-
-    @classmethod
-    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
-        return str(root.id)
-
-    @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrganizationRecord | None]:
@@ -161,7 +135,9 @@ def _p(name: str, graphql_type: Any, description: str, *, as_list: bool = False)
 
 
 @strawberry.type(description="A person (contact) in the CRM.")
-class Person(relay.Node):
+class Person(RecordNode, relay.Node):
+    record_class = PersonRecord
+
     pipedrive_id: int = strawberry.field(description=PIPEDRIVE_ID)
     name = _p("name", str, "Full name.")
     first_name = _p("first_name", str | None, "First name.")
@@ -179,14 +155,6 @@ class Person(relay.Node):
     label_ids = _p("label_ids", list[int], LABEL_IDS, as_list=True)
 
     @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, PersonRecord)
-
-    @classmethod
-    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
-        return str(root.id)
-
-    @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> list[PersonRecord | None]:
@@ -198,7 +166,9 @@ def _d(name: str, graphql_type: Any, description: str, *, as_list: bool = False)
 
 
 @strawberry.type(description="A deal in a sales pipeline.")
-class Deal(relay.Node):
+class Deal(RecordNode, relay.Node):
+    record_class = DealRecord
+
     pipedrive_id: int = strawberry.field(description=PIPEDRIVE_ID)
     title = _d("title", str, "Title.")
     status = _d("status", str | None, "open, won, lost or deleted.")
@@ -224,14 +194,6 @@ class Deal(relay.Node):
     active_flag = _d("active_flag", bool | None, ACTIVE_FLAG)
     visible_to = _d("visible_to", int | None, VISIBLE_TO)
     label_ids = _d("label_ids", list[int], LABEL_IDS, as_list=True)
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, DealRecord)
-
-    @classmethod
-    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
-        return str(root.id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

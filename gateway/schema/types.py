@@ -28,6 +28,7 @@ from .descriptions import ACTIVITY_FIELD_DESCRIPTIONS as A
 from .descriptions import ACTIVITY_TYPE_FIELD_DESCRIPTIONS as T
 from .entities import Deal, Organization, Person, User
 from .ids import parse_numeric_id
+from .nodes import RecordNode, load_nodes
 from .links import activities, deals, link, organizations, persons, users
 
 
@@ -110,7 +111,9 @@ def _d(name: str) -> Any:
 
 
 @strawberry.type(description="A call, meeting, task or other activity on the CRM calendar.")
-class Activity(relay.Node):
+class Activity(RecordNode, relay.Node):
+    record_class = ActivityRecord
+
     pipedrive_id: int = strawberry.field(description="The numeric id the REST API and the Pipedrive web app use.")
     user_id: int = _d("user_id")
     done: bool = _d("done")
@@ -187,26 +190,16 @@ class Activity(relay.Node):
         return await info.context.loaders.activity_types.by_key(root.type)  # type: ignore[return-value]
 
     @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, ActivityRecord)
-
-    @classmethod
-    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
-        return str(root.id)
-
-    @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ActivityRecord | None]:
-        numeric = [parse_numeric_id(node_id) for node_id in node_ids]
-        loader = info.context.loaders.activities.by_id
-        found = await loader.load_many([n for n in numeric if n is not None])
-        by_id = {record.id: record for record in found if record is not None}
-        return [by_id.get(n) if n is not None else None for n in numeric]
+        return await load_nodes(info.context.loaders.activities.by_id, node_ids)
 
 
 @strawberry.type(description="A kind of activity (call, meeting, a custom type, ...).")
-class ActivityType(relay.Node):
+class ActivityType(RecordNode, relay.Node):
+    record_class = ActivityTypeRecord
+
     pipedrive_id: int = strawberry.field(description="The numeric id the REST API uses.")
     name: str = strawberry.field(description=T["name"])
     key_string: str = strawberry.field(description=T["key_string"])
@@ -217,14 +210,6 @@ class ActivityType(relay.Node):
     is_custom_flag: bool = strawberry.field(description=T["is_custom_flag"])
     add_time: dt.datetime | None = strawberry.field(description=T["add_time"])
     update_time: dt.datetime | None = strawberry.field(description=T["update_time"])
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, ActivityTypeRecord)
-
-    @classmethod
-    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
-        return str(root.id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

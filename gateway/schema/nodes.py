@@ -1,0 +1,39 @@
+"""What every Node type here shares: its root objects are upstream records of one class, with `id`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Iterable
+from typing import Any, ClassVar, Protocol, TypeVar
+
+import strawberry
+
+from .ids import parse_numeric_id
+
+R = TypeVar("R")
+
+
+class RecordLoader(Protocol[R]):
+    def load(self, key: int) -> Awaitable[R | None]: ...
+
+
+class RecordNode:
+    """Mixed into a `relay.Node` type: recognises its records and takes the global id from `record.id`."""
+
+    record_class: ClassVar[type]
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: Any) -> bool:
+        return isinstance(obj, cls.record_class)
+
+    @classmethod
+    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
+        return str(root.id)
+
+
+async def load_nodes(loader: RecordLoader[R], node_ids: Iterable[str]) -> list[R | None]:
+    """The records behind `node(id:)`/`nodes(ids:)`, batched; null for unknown or malformed ids."""
+    numeric = [parse_numeric_id(node_id) for node_id in node_ids]
+    found = await asyncio.gather(*(loader.load(n) for n in numeric if n is not None))
+    by_id = {record.id: record for record in found if record is not None}  # type: ignore[attr-defined]
+    return [by_id.get(n) if n is not None else None for n in numeric]
