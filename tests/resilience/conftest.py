@@ -1,0 +1,71 @@
+"""The gateway over an in-memory sandbox with a fake clock: retries and rate-limit waits advance the
+clock instead of sleeping, and the sandbox's rate limiter reads the same clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.config import Settings
+from gateway.sandbox import Sandbox
+from gateway.upstream.retry import RetryPolicy
+from tests.support import GraphQLClient, running
+
+
+class FakeClock:
+    """Monotonic seconds that move only when someone sleeps; every sleep is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def burst_limit() -> int | None:
+    """Override to give the sandbox a small burst limit (None: the sandbox's default)."""
+    return None
+
+
+@pytest.fixture
+def sandbox(clock: FakeClock, burst_limit: int | None) -> Iterator[Sandbox]:
+    options = {"burst_limit": burst_limit} if burst_limit is not None else {}
+    sandbox = Sandbox(db_path=":memory:", clock=clock, **options)
+    yield sandbox
+    sandbox.close()
+
+
+@pytest.fixture
+def jitter() -> float:
+    """The retry jitter, pinned: backoff waits are `ceiling * (0.5 + jitter / 2)`."""
+    return 0.5
+
+
+@pytest.fixture
+def retry_policy(settings: Settings, clock: FakeClock, jitter: float) -> RetryPolicy:
+    return RetryPolicy(settings.retry, sleep=clock.sleep, clock=clock, jitter=lambda: jitter)
+
+
+@pytest.fixture
+async def http(sandbox: Sandbox, settings: Settings, retry_policy: RetryPolicy) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(create_app(settings, sandbox=sandbox, retry_policy=retry_policy)) as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)

@@ -1,0 +1,59 @@
+"""Client-side rate-limit awareness against a sandbox with a burst limit of 2 requests per 2 s: once
+the upstream says none remain, the gateway waits for the window to reset instead of firing a
+request bound to be refused; the figures reach `extensions.upstream.rateLimit`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from gateway.sandbox import OTHER_COMPANY_TOKEN, Sandbox
+from tests.resilience.conftest import FakeClock
+from tests.support import GraphQLClient
+
+pytestmark = pytest.mark.anyio
+
+ONE = "{ activities(first: 1) { nodes { subject } } }"
+
+
+@pytest.fixture
+def burst_limit() -> int:
+    return 2
+
+
+async def test_an_exhausted_window_is_waited_out_instead_of_refused(
+    gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    first = await gql(ONE)
+    assert first["extensions"]["upstream"]["rateLimit"] == {"limit": 2, "remaining": 1, "reset": 2.0}
+    second = await gql(ONE)
+    assert second["extensions"]["upstream"]["rateLimit"]["remaining"] == 0
+    assert clock.slept == []
+    third = await gql(ONE)
+    assert "errors" not in third
+    assert clock.slept == [2.0]  # waited for the reset the upstream announced
+    assert [r.status for r in sandbox.control.requests] == [200, 200, 200]  # no 429 was ever provoked
+    assert third["extensions"]["upstream"]["rateLimit"]["remaining"] == 1
+
+
+async def test_the_wait_is_per_token(gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock) -> None:
+    await gql(ONE)
+    await gql(ONE)
+    other = await gql(ONE, headers={"x-api-token": OTHER_COMPANY_TOKEN})
+    assert "errors" not in other
+    assert clock.slept == []  # another token's window is its own
+
+
+async def test_a_burst_beyond_the_window_is_retried_after_retry_after(
+    gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    """Three requests in flight at once, before any answer could close the window: the upstream
+    refuses the third (429, Retry-After 2), which is sent again once the window has moved on."""
+    sandbox.control.latency_ms = 5  # the three are all on their way before the first answer
+    pages = ["{ activities(first: %d) { nodes { subject } } }" % size for size in (1, 2, 3)]  # not shared
+    bodies = await asyncio.gather(*(gql(page) for page in pages))
+    assert all("errors" not in body for body in bodies)
+    assert sorted(r.status for r in sandbox.control.requests) == [200, 200, 200, 429]
+    assert clock.slept == [2.0]
+    assert sum(body["extensions"]["upstream"]["calls"] for body in bodies) == 4
