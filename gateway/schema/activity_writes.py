@@ -72,10 +72,13 @@ async def delete_activity(context: Context, input: DeleteActivityInput) -> Delet
     activity_id, errors = _decode(input.id, ("id",))
     if activity_id is None:
         return DeleteActivityPayload(user_errors=errors)
+    calls_before = context.ledger.calls
     try:
         deleted = await context.client.delete_activity(activity_id)
     except (UpstreamRejected, UpstreamNotFound) as refusal:
-        return DeleteActivityPayload(user_errors=[_refusal(refusal, activity_id)])
+        if not await _deleted_by_an_earlier_attempt(context, activity_id, calls_before):
+            return DeleteActivityPayload(user_errors=[_refusal(refusal, activity_id)])
+        deleted = activity_id
     finally:
         context.loaders.activities.forget(activity_id)
     return DeleteActivityPayload(deleted_activity_id=encode_id("Activity", deleted))  # type: ignore[arg-type]
@@ -134,12 +137,30 @@ async def _bulk_delete(context: Context, ids: list[int]) -> set[int]:
     deleted: set[int] = set()
     try:
         for start in range(0, len(ids), MAX_IDS_PER_BULK_DELETE):
-            deleted.update(await context.client.delete_activities(ids[start : start + MAX_IDS_PER_BULK_DELETE]))
+            chunk = ids[start : start + MAX_IDS_PER_BULK_DELETE]
+            calls_before = context.ledger.calls
+            deleted.update(await context.client.delete_activities(chunk))
+            for activity_id in set(chunk) - deleted:
+                if await _deleted_by_an_earlier_attempt(context, activity_id, calls_before):
+                    deleted.add(activity_id)
     finally:
         # Also after a failure: an earlier chunk may have deleted some of them.
         for activity_id in ids:
             context.loaders.activities.forget(activity_id)
     return deleted
+
+
+async def _deleted_by_an_earlier_attempt(context: Context, activity_id: int, calls_before: int) -> bool:
+    """Whether a DELETE that was retried had in fact deleted `activity_id` on an earlier attempt.
+
+    A DELETE is retried after a 5xx or a lost connection, when the upstream may already have acted;
+    the retry then finds nothing to delete. Only in that case (more than one attempt) is the activity
+    looked up: a soft-deleted one is still there, with `active_flag` false.
+    """
+    if context.ledger.calls - calls_before <= 1:
+        return False
+    found = await context.client.get_activity(activity_id)
+    return found is not None and found[0].active_flag is False
 
 
 def _keep(context: Context, written: ActivityWrite) -> None:

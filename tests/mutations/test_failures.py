@@ -57,3 +57,37 @@ async def test_an_update_that_failed_after_the_upstream_acted_is_not_repeated(
     assert error_codes(body) == ["UPSTREAM_ERROR"] and body["data"] is None
     assert sandbox.control.count(method="PUT") == 1
     assert (await stored(rest, activity_id))["subject"] == "Half-known"  # it did happen upstream
+
+
+DELETE_ONE = "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedActivityId userErrors { code } } }"
+DELETE_MANY = "mutation($ids: [ID!]!) { deleteActivities(input: {ids: $ids}) { deletedActivityIds userErrors { code } } }"
+
+
+async def test_a_delete_whose_answer_was_lost_is_reported_deleted_after_the_retry(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    activity_id = min(await live_ids(rest))
+    sandbox.control.inject(Fault(kind="status", status=503, when="after", method="DELETE", path="/api/v1/activities/*"))
+    payload = (await gql.data(DELETE_ONE, {"id": str(activity_id)}))["deleteActivity"]
+    assert payload["userErrors"] == [] and payload["deletedActivityId"] is not None
+    assert sandbox.control.count(method="DELETE") == 2  # the retry found it already deleted
+    assert activity_id not in await live_ids(rest)
+
+
+async def test_a_bulk_delete_whose_answer_was_lost_reports_every_deleted_id(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    ids = sorted(await live_ids(rest))[:3]
+    sandbox.control.inject(Fault(kind="drop", when="after", method="DELETE", path="/api/v1/activities"))
+    payload = (await gql.data(DELETE_MANY, {"ids": [str(i) for i in ids] + ["999999"]}))["deleteActivities"]
+    assert len(payload["deletedActivityIds"]) == 3
+    assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]  # only the id that never existed
+
+
+async def test_deleting_an_already_deleted_activity_without_a_retry_is_still_not_found(
+    gql: GraphQLClient, rest: httpx.AsyncClient
+) -> None:
+    activity_id = min(await live_ids(rest))
+    await gql.data(DELETE_ONE, {"id": str(activity_id)})
+    payload = (await gql.data(DELETE_ONE, {"id": str(activity_id)}))["deleteActivity"]
+    assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"] and payload["deletedActivityId"] is None
