@@ -10,8 +10,8 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox import Sandbox
-from tests.support import GraphQLClient, running
+from gateway.sandbox import DEMO_TOKEN, OTHER_COMPANY_TOKEN, Sandbox
+from tests.support import GraphQLClient, running, sandbox_rest
 
 
 @pytest.fixture
@@ -40,3 +40,17 @@ async def http(sandbox: Sandbox, settings: Settings) -> AsyncIterator[httpx.Asyn
 @pytest.fixture
 def gql(http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(http)
+
+
+@pytest.fixture
+async def rest(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
+    """The demo company's REST API on the sandbox, asked directly."""
+    async with sandbox_rest(sandbox, DEMO_TOKEN) as client:
+        yield client
+
+
+@pytest.fixture
+async def other_rest(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
+    """The other company's REST API (disjoint data), asked directly."""
+    async with sandbox_rest(sandbox, OTHER_COMPANY_TOKEN) as client:
+        yield client

@@ -14,6 +14,26 @@ import uvicorn
 from starlette.applications import Starlette
 
 
+class FakeClock:
+    """Monotonic seconds that move only when someone sleeps; every sleep is recorded."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def sandbox_rest(sandbox: Any, token: str) -> httpx.AsyncClient:
+    """The sandbox's REST API asked directly with `token`: what the gateway's answers are checked against."""
+    return httpx.AsyncClient(transport=sandbox.transport(), base_url="http://sandbox", headers={"x-api-token": token})
+
+
 @contextlib.asynccontextmanager
 async def running(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     """The app with its lifespan entered, and an httpx client wired to it in-process."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from gateway.sandbox import DEMO_NONADMIN_TOKEN, DEMO_TOKEN, Sandbox
+from gateway.sandbox import DEMO_NONADMIN_TOKEN, Sandbox
 from gateway.schema.ids import encode_id
 from tests.support import GraphQLClient, error_codes
 
@@ -36,14 +35,6 @@ query Collection($first: Int, $after: String, $userId: Int, $types: [String!], $
 }
 """
 
-
-@pytest.fixture
-async def rest(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
-    """The sandbox's REST API, asked directly: what the gateway's answers are checked against."""
-    async with httpx.AsyncClient(
-        transport=sandbox.transport(), base_url="http://sandbox", headers={"x-api-token": DEMO_TOKEN}
-    ) as client:
-        yield client
 
 
 async def rest_ids(rest: httpx.AsyncClient, path: str, params: dict[str, str]) -> list[int]:

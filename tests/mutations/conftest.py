@@ -1,5 +1,5 @@
-"""Fixtures of the mutation tests: the gateway over a fresh sandbox with retries that never really
-sleep, and the sandbox's own REST API to check what a write left behind."""
+"""Fixtures of the mutation tests: the gateway over a fresh sandbox with retries that never really sleep
+(the sandbox's REST API, `rest`, comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -25,11 +25,3 @@ async def http(sandbox: Sandbox, settings: Settings) -> AsyncIterator[httpx.Asyn
     async with running(create_app(settings, sandbox=sandbox, retry_policy=policy)) as client:
         yield client
 
-
-@pytest.fixture
-async def rest(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
-    """The sandbox's REST API, asked directly: what the gateway's writes are checked against."""
-    async with httpx.AsyncClient(
-        transport=sandbox.transport(), base_url="http://sandbox", headers={"x-api-token": DEMO_TOKEN}
-    ) as client:
-        yield client

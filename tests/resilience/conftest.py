@@ -12,22 +12,8 @@ from gateway.app import create_app
 from gateway.config import Settings
 from gateway.sandbox import Sandbox
 from gateway.upstream.retry import RetryPolicy
-from tests.support import GraphQLClient, running
+from tests.support import FakeClock, GraphQLClient, running
 
-
-class FakeClock:
-    """Monotonic seconds that move only when someone sleeps; every sleep is recorded."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

@@ -22,24 +22,13 @@ from gateway.upstream.errors import (
     UpstreamUnreachable,
 )
 from gateway.upstream.retry import RetryPolicy
+from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 
 SECRET = "s3cret-token-value"
 Handler = Callable[[httpx.Request], httpx.Response]
 
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def envelope(data: object, **extra: object) -> dict[str, object]:
