@@ -10,7 +10,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox import DEMO_TOKEN, Sandbox
+from gateway.sandbox import Sandbox
 from gateway.upstream.retry import RetryPolicy
 from tests.support import running
 
