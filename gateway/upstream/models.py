@@ -69,6 +69,11 @@ def to_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def to_text(value: Any) -> str | None:
+    """Optional text: the upstream writes "unset" as `""` or null indifferently; here it is null."""
+    return None if value is None or value == "" else str(value)
+
+
 def to_date(value: Any) -> dt.date | None:
     if not value:
         return None
@@ -152,18 +157,20 @@ _INT_FIELDS = (
     "assigned_to_user_id"
 ).split()
 _BOOL_FIELDS = ("done", "busy_flag", "active_flag")
-_STR_FIELDS = (
-    "type reference_type conference_meeting_client conference_meeting_url conference_meeting_id subject "
+_REQUIRED_STR_FIELDS = ("type", "subject", "owner_name")
+_TEXT_FIELDS = (
+    "reference_type conference_meeting_client conference_meeting_url conference_meeting_id "
     "public_description calendar_sync_include_context location lead_id gcal_event_id google_calendar_id "
     "google_calendar_etag source_timezone rec_rule rec_rule_extension note org_name person_name "
-    "deal_title owner_name person_dropbox_bcc deal_dropbox_bcc"
+    "deal_title person_dropbox_bcc deal_dropbox_bcc"
 ).split() + [f"location_{part}" for part in LOCATION_PARTS]
 _DATETIME_FIELDS = ("add_time", "marked_as_done_time", "last_notification_time", "update_time")
 
 ACTIVITY_CONVERTERS: dict[str, Callable[[Any], Any]] = {
     **{name: to_int for name in _INT_FIELDS},
     **{name: to_bool for name in _BOOL_FIELDS},
-    **{name: to_str for name in _STR_FIELDS},
+    **{name: to_str for name in _REQUIRED_STR_FIELDS},
+    **{name: to_text for name in _TEXT_FIELDS},
     **{name: to_datetime for name in _DATETIME_FIELDS},
     "due_date": to_date,
     "due_time": to_hhmm,
@@ -299,8 +306,8 @@ def _v2_location(raw: Any) -> dict[str, Any]:
         return {"location": None} | {f"location_{p}": None for p in LOCATION_PARTS[:-1]}
     if isinstance(raw, str):
         return {"location": raw}
-    parts = {f"location_{p}": to_str(raw.get(p)) for p in LOCATION_PARTS if p in raw}
-    return {"location": to_str(raw.get("value")), **parts}
+    parts = {f"location_{p}": to_text(raw.get(p)) for p in LOCATION_PARTS if p in raw}
+    return {"location": to_text(raw.get("value")), **parts}
 
 
 # --- pages and write results -----------------------------------------------------------------------

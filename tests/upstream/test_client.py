@@ -192,3 +192,13 @@ async def test_rate_limit_headers_reach_the_ledger_and_gate_the_next_call() -> N
     assert client.ledger.as_extension()["rateLimit"] == {"limit": 40, "remaining": 0, "reset": 2.0}
     await client.users()
     assert clock.slept == [2.0]  # waited for the window instead of firing a request bound to fail
+
+
+def test_unset_text_dates_and_times_are_null_but_required_text_is_kept() -> None:
+    from gateway.upstream.models import parse_v1_activity
+
+    record = parse_v1_activity(activity(3) | {"note": "", "location": "", "marked_as_done_time": "",
+                                              "duration": "", "subject": "", "busy_flag": None, "done": 1})
+    assert (record.note, record.location, record.marked_as_done_time, record.duration) == (None, None, None, None)
+    assert record.subject == "" and record.done is True and record.busy_flag is None
+    assert record.has("note") and not record.has("attendees")  # present-but-empty is not missing
