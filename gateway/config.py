@@ -86,11 +86,7 @@ class Settings:
             "upstream_url": environ.get("PIPEDRIVE_BASE_URL") or None,
             "api_token": environ.get("PIPEDRIVE_API_TOKEN") or None,
             "sandbox_db": environ.get("GATEWAY_SANDBOX_DB", DEFAULT_SANDBOX_DB),
-            "timeouts": Timeouts(
-                connect=_float(environ, "GATEWAY_CONNECT_TIMEOUT", Timeouts().connect),
-                read=_float(environ, "GATEWAY_READ_TIMEOUT", Timeouts().read),
-                write=_float(environ, "GATEWAY_READ_TIMEOUT", Timeouts().write),
-            ),
+            "timeouts": _timeouts_from_env(environ),
             "retry": RetrySettings(
                 max_retries=_int(environ, "GATEWAY_MAX_RETRIES", RetrySettings().max_retries),
                 max_total_seconds=_float(
@@ -129,21 +125,31 @@ class Settings:
                     "put the token in PIPEDRIVE_API_TOKEN"
                 )
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise SettingsError(f"GATEWAY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+            raise SettingsError(f"GATEWAY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.log_level!r}")
 
 
-def _limits_from_env(environ: Mapping[str, str]) -> QueryLimits:
-    d = QueryLimits()
-    return QueryLimits(
-        max_depth=_int(environ, "GATEWAY_MAX_DEPTH", d.max_depth),
-        max_aliases=_int(environ, "GATEWAY_MAX_ALIASES", d.max_aliases),
-        max_tokens=_int(environ, "GATEWAY_MAX_TOKENS", d.max_tokens),
-        max_body_bytes=_int(environ, "GATEWAY_MAX_BODY_BYTES", d.max_body_bytes),
-        max_node_cost=_int(environ, "GATEWAY_MAX_NODE_COST", d.max_node_cost),
+def _timeouts_from_env(environ: Mapping[str, str]) -> Timeouts:
+    d = Timeouts()
+    return Timeouts(
+        connect=_float(environ, "GATEWAY_CONNECT_TIMEOUT", d.connect),
+        read=_float(environ, "GATEWAY_READ_TIMEOUT", d.read),
+        write=_float(environ, "GATEWAY_WRITE_TIMEOUT", d.write),
     )
 
 
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+def _limits_from_env(environ: Mapping[str, str]) -> QueryLimits:
+    """Every cap is at least 1: a cap of 0 would refuse every request."""
+    d = QueryLimits()
+    return QueryLimits(
+        max_depth=_int(environ, "GATEWAY_MAX_DEPTH", d.max_depth, minimum=1),
+        max_aliases=_int(environ, "GATEWAY_MAX_ALIASES", d.max_aliases, minimum=1),
+        max_tokens=_int(environ, "GATEWAY_MAX_TOKENS", d.max_tokens, minimum=1),
+        max_body_bytes=_int(environ, "GATEWAY_MAX_BODY_BYTES", d.max_body_bytes, minimum=1),
+        max_node_cost=_int(environ, "GATEWAY_MAX_NODE_COST", d.max_node_cost, minimum=1),
+    )
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
     raw = environ.get(name)
     if raw is None or raw == "":
         return default
@@ -151,8 +157,8 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 0:
-        raise SettingsError(f"{name} must not be negative, got {value}")
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
