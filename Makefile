@@ -9,6 +9,7 @@ EXPLORER := gateway/explorer
 EXPLORER_STAMP := $(EXPLORER)/node_modules/.installed
 CODEGEN := $(VENV)/codegen
 CODEGEN_STAMP := $(CODEGEN)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test schema bench clean explorer browser codegen
@@ -51,6 +52,16 @@ run: $(STAMP) $(EXPLORER_STAMP)
 
 test: $(STAMP) $(EXPLORER_STAMP) $(CHROMIUM) $(CODEGEN_STAMP)
 	$(BIN)/pytest
+
+# What a query costs through the gateway against the bare floor: starts the standalone sandbox and
+# `gateway serve` on 127.0.0.1, prints the tables, writes JSON to bench/results/ (about 15 minutes;
+# BENCH_ARGS=--quick for a short try). Run it on a quiet machine.
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 schema: $(STAMP)
 	$(BIN)/gateway export-schema > schema.graphql

@@ -7,6 +7,7 @@ httpx transport, and its REST API is also served at `/sandbox/api/...`.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -84,7 +85,12 @@ def create_app(
 
 def create_app_from_env() -> Starlette:
     """Factory for uvicorn (`gateway.app:create_app_from_env`), used by `gateway serve`."""
-    return create_app(Settings.from_env(os.environ))
+    app = create_app(Settings.from_env(os.environ))
+    # The schema and modules built so far live as long as the process: out of the collector's sight,
+    # full collections stay short (p99 of activity(id:) at 0 ms upstream: 40 -> 9 ms; README, Benchmarks).
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def _http_client(

@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from gateway.config import QueryLimits
 from gateway.errors import ErrorMapping
+from gateway.execution import PlanExecutor
 from gateway.cost_report import UpstreamCostReport
 from gateway.limits import limit_extensions
 
@@ -29,6 +30,7 @@ def build_schema(
         types=[Activity, ActivityType, *ENTITY_TYPES],
         extensions=[*limit_extensions(limits or QueryLimits()), *(extensions or []), UpstreamCostReport, ErrorMapping],
         config=StrawberryConfig(),
+        execution_context_class=PlanExecutor,  # plain leaves from a plan per selection (gateway/execution.py)
     )
 
 

@@ -1,0 +1,128 @@
+"""The gateway as `gateway serve` runs it, with one lever moved: for measuring each lever on its own.
+
+    BENCH_VARIANT='{"executor": "plain"}' python -m bench.variant --port 8000 --upstream URL [--workers N]
+
+Levers: `executor` ("plain": graphql-core's executor instead of the plan executor), `json`
+("stdlib" or "orjson" response encoding), `caches` (true/false: Strawberry's ParserCache and
+ValidationCache present or not), `gc` ("default": without the gc.freeze() of
+`create_app_from_env`), `loop` and `http` (uvicorn's choices; "auto" takes uvloop and httptools
+when installed), `stable_node_cost` (true: patch `gateway.limits` so the validation cache can hit;
+see `_memoize_node_cost_rule`). Anything not named stays as served.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from graphql import ValidationRule
+from starlette.applications import Starlette
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from gateway.app import create_app_from_env
+from gateway.config import QueryLimits
+
+ENV = "BENCH_VARIANT"
+CACHE_SIZE = 256
+
+
+def _view(app: Starlette) -> Any:
+    for route in app.routes:
+        if getattr(route, "path", None) == "/graphql":
+            return route.endpoint  # type: ignore[attr-defined]
+    raise LookupError("no /graphql route")
+
+
+def _stdlib_json(data: object) -> str:
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _orjson(data: object) -> bytes:
+    import orjson
+
+    return orjson.dumps(data)
+
+
+ENCODERS: dict[str, Callable[[object], str | bytes]] = {"stdlib": _stdlib_json, "orjson": _orjson}
+
+
+def _is_cache(factory: Any) -> bool:
+    made = factory() if callable(factory) and not isinstance(factory, type) else factory
+    return isinstance(made, (ParserCache, ValidationCache)) or factory in (ParserCache, ValidationCache)
+
+
+def _set_caches(schema: Any, on: bool) -> None:
+    kept = tuple(factory for factory in schema.extensions if not _is_cache(factory))
+    caches = (lambda: ParserCache(maxsize=CACHE_SIZE), lambda: ValidationCache(maxsize=CACHE_SIZE)) if on else ()
+    schema.extensions = (*caches, *kept)
+
+
+def _memoize_node_cost_rule() -> None:
+    """What the validation cache would need from `gateway.limits`: the same rule class for the same
+    limits and variables (today it is a new class per operation, so the cache never hits). Measured
+    here only, as a patch of this process."""
+    from gateway import limits as limits_module
+
+    original = limits_module.node_cost_rule
+    made: dict[tuple[QueryLimits, str], type[ValidationRule]] = {}
+
+    def node_cost_rule(limits: QueryLimits, variables: Mapping[str, Any]) -> type[ValidationRule]:
+        key = (limits, json.dumps(variables, sort_keys=True, default=str))
+        if key not in made:
+            made[key] = original(limits, variables)
+        return made[key]
+
+    limits_module.node_cost_rule = node_cost_rule
+
+
+def apply(app: Starlette, variant: dict[str, Any]) -> None:
+    if variant.get("stable_node_cost"):
+        _memoize_node_cost_rule()
+    view = _view(app)
+    if variant.get("executor") == "plain":
+        view.schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    if variant.get("json") in ENCODERS:
+        view.encode_json = ENCODERS[variant["json"]]
+    if variant.get("caches") is not None:
+        _set_caches(view.schema, bool(variant["caches"]))
+
+
+def create_variant_app() -> Starlette:
+    """Factory for uvicorn, in every worker."""
+    variant = json.loads(os.environ.get(ENV) or "{}")
+    app = create_app_from_env()
+    apply(app, variant)
+    if variant.get("gc") == "default":
+        gc.unfreeze()  # undo what create_app_from_env did
+    return app
+
+
+def main() -> None:
+    import uvicorn
+
+    from gateway.config import Settings
+    from gateway.logs import logging_config
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--upstream", required=True)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    os.environ.update({"GATEWAY_HOST": args.host, "GATEWAY_PORT": str(args.port), "PIPEDRIVE_BASE_URL": args.upstream})
+    variant = json.loads(os.environ.get(ENV) or "{}")
+    settings = Settings.from_env(os.environ)
+    uvicorn.run(
+        "bench.variant:create_variant_app", factory=True, host=settings.host, port=settings.port,
+        workers=args.workers, loop=variant.get("loop", "auto"), http=variant.get("http", "auto"),
+        log_level=settings.log_level.lower(), log_config=logging_config(settings), access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()
