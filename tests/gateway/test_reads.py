@@ -305,3 +305,22 @@ async def test_activity_type_on_a_page_costs_at_most_one_more_call(gql: GraphQLC
     assert body["extensions"]["upstream"]["calls"] == 2
     again = await gql("{ activities(first: 100, userId: 0) { nodes { activityType { name } } } }")
     assert again["extensions"]["upstream"]["calls"] == 1  # activity types cached across requests
+
+
+async def test_a_single_lookup_uses_the_cheaper_v1_get_and_needs_nothing_more(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    (activity_id,) = await some_ids(rest, 1)
+    sandbox.control.clear()
+    body = await gql(f'{{ activity(id: "{activity_id}") {{ subject companyId gcalEventId ownerName note }} }}')
+    assert "errors" not in body
+    assert (body["extensions"]["upstream"]["calls"], body["extensions"]["upstream"]["cost"]) == (1, 2)
+    assert sandbox.control.count(method="GET", path="/api/v1/activities/*") == 1
+
+
+async def test_a_deleted_activity_is_null_alone_or_in_a_batch(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:
+    deleted, kept = await some_ids(rest, 2)
+    assert (await rest.delete(f"/api/v1/activities/{deleted}")).status_code == 200
+    alone = await gql.data(f'{{ activity(id: "{deleted}") {{ id }} }}')
+    batch = await gql.data(f'{{ a: activity(id: "{deleted}") {{ id }} b: activity(id: "{kept}") {{ pipedriveId }} }}')
+    assert alone == {"activity": None} and batch == {"a": None, "b": {"pipedriveId": kept}}
