@@ -268,8 +268,17 @@ class ActivityRecord:
         return _record(other.values() | self.values())
 
 
+_UNSET_FIELDS: dict[str, Any] = {name: None for name in ACTIVITY_FIELDS}
+
+
 def _record(values: dict[str, Any]) -> ActivityRecord:
-    return ActivityRecord(present=frozenset(values), **values)
+    """The record of `values` (absent fields None), filled through `__dict__`: the dataclass
+    `__init__` with some sixty keywords was the largest single cost of a page (see bench/)."""
+    record = object.__new__(ActivityRecord)
+    record.__dict__.update(_UNSET_FIELDS)
+    record.__dict__.update(values)
+    record.present = frozenset(values)
+    return record
 
 
 def parse_v1_activity(data: Json) -> ActivityRecord:
