@@ -189,9 +189,10 @@ async def _v2_activities(http: httpx.AsyncClient, ids: tuple[int, ...]) -> dict[
 
 
 async def floor_activity(http: httpx.AsyncClient, fixture: Fixture, _state: FloorState) -> Json:
-    found = await _v2_activities(http, (fixture.activity_id,))
-    item = found.get(fixture.activity_id)
-    return {"activity": reshape(item) if item is not None else None}
+    """One id: `GET /v1/activities/{id}`, as the gateway does for a batch of one (2 tokens, not 10)."""
+    response = await http.get(f"v1/activities/{fixture.activity_id}")
+    item = response.json().get("data") if response.status_code == 200 else None
+    return {"activity": reshape(item) if item and item.get("active_flag") else None}
 
 
 async def floor_page(http: httpx.AsyncClient, _fixture: Fixture, _state: FloorState) -> Json:

@@ -14,7 +14,7 @@ size is capped earlier, by `gateway.body_limit`); `gateway.errors` gives it its 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from graphql import (
     get_named_type,
     get_nullable_type,
     is_composite_type,
+    validate,
     value_from_ast_untyped,
 )
 from strawberry.extensions import (
@@ -46,6 +47,8 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+
+from strawberry.schema.schema import validate_document
 
 from gateway.config import QueryLimits
 from gateway.errors import LIMIT
@@ -61,13 +64,17 @@ _TOKEN_LIMIT_MESSAGE = re.compile(r"Document contains more than \d+ tokens")
 ExtensionFactory = Callable[[], SchemaExtension]
 
 
-def limit_extensions(limits: QueryLimits) -> list[ExtensionFactory]:
-    """Factories (one extension per request, as Strawberry wants) for every query cap."""
+def limit_extensions(
+    limits: QueryLimits, *, before_node_cost: Sequence[ExtensionFactory] = ()
+) -> list[ExtensionFactory]:
+    """Factories (one extension per request, as Strawberry wants) for every query cap;
+    `before_node_cost` (the document cache) runs its validation step before the node-cost check."""
     depth = _tagged(QueryDepthLimiter(max_depth=limits.max_depth).validation_rules[0], "depth")
     aliases = _tagged(MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules[0], "aliases")
     return [
         lambda: TokenLimit(max_token_count=limits.max_tokens),
         lambda: AddValidationRules([depth, aliases]),
+        *before_node_cost,
         lambda: NodeCostLimit(limits),
     ]
 
@@ -114,15 +121,22 @@ def _tagged(rule: type[ValidationRule], limit: str) -> type[ValidationRule]:
 
 
 class NodeCostLimit(SchemaExtension):
-    """Adds, per operation, the node-cost rule bound to that operation's variables."""
+    """Rejects, per operation, a node cost over the cap: after validation (its result may come from
+    `gateway.document_cache`), since the cost depends on the operation's variables."""
 
     def __init__(self, limits: QueryLimits) -> None:
         self._limits = limits
 
-    def on_operation(self) -> Iterator[None]:
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        rule = node_cost_rule(self._limits, context.variables or {})
-        context.validation_rules = (*context.validation_rules, rule)
+        if context.graphql_document is not None:
+            if context.pre_execution_errors is None:
+                context.pre_execution_errors = validate_document(
+                    context.schema._schema, context.graphql_document, context.validation_rules
+                )
+            if not context.pre_execution_errors:
+                rule = node_cost_rule(self._limits, context.variables or {})
+                context.pre_execution_errors = validate(context.schema._schema, context.graphql_document, [rule])
         yield
 
 

@@ -7,14 +7,15 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from gateway.config import QueryLimits
+from gateway.cost_report import UpstreamCostReport
+from gateway.document_cache import DocumentStore
 from gateway.errors import ErrorMapping
 from gateway.execution import PlanExecutor
-from gateway.cost_report import UpstreamCostReport
 from gateway.limits import limit_extensions
 
+from .entities import ENTITY_TYPES
 from .mutations import Mutation
 from .queries import build_query_type
-from .entities import ENTITY_TYPES
 from .types import Activity, ActivityType
 
 
@@ -23,12 +24,14 @@ def build_schema(
     *,
     limits: QueryLimits | None = None,
 ) -> strawberry.Schema:
-    """The schema; the query caps of `limits` (default `QueryLimits()`) are checked before any resolver runs."""
+    """The schema; the query caps of `limits` (default `QueryLimits()`) are checked before any resolver
+    runs, and each distinct query text is parsed and validated once (`gateway.document_cache`)."""
+    caps = limit_extensions(limits or QueryLimits(), before_node_cost=[DocumentStore().extension()])
     return strawberry.Schema(
         query=build_query_type(),
         mutation=Mutation,
         types=[Activity, ActivityType, *ENTITY_TYPES],
-        extensions=[*limit_extensions(limits or QueryLimits()), *(extensions or []), UpstreamCostReport, ErrorMapping],
+        extensions=[*caps, *(extensions or []), UpstreamCostReport, ErrorMapping],
         config=StrawberryConfig(),
         execution_context_class=PlanExecutor,  # plain leaves from a plan per selection (gateway/execution.py)
     )
