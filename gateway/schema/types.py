@@ -106,6 +106,31 @@ def completable(name: str, graphql_type: Any, *, as_list: bool = False) -> Any:
     return strawberry.field(resolver=resolve, description=A[name])
 
 
+async def _linked_value(root: ActivityRecord, id_field: str, loader: str, attr: str, info: strawberry.Info) -> Any:
+    linked_id = getattr(root, id_field)
+    if linked_id is None:
+        return None
+    records = getattr(info.context.loaders, loader)
+    record = await records.load(linked_id)
+    if record is None:
+        return None
+    return getattr(await records.complete(record, attr), attr)
+
+
+def denormalised(name: str, id_field: str, loader: str, attr: str, graphql_type: Any) -> Any:
+    """A denormalised name (`owner_name`, ...): from the record when its payload had it, else from the
+    linked object's loader, batched per type, instead of one `GET /v1/activities/{id}` per activity."""
+
+    def resolve(root: ActivityRecord, info: strawberry.Info) -> Any:
+        if name in root.present:
+            return getattr(root, name)
+        return _linked_value(root, id_field, loader, attr, info)
+
+    resolve.__name__ = name
+    resolve.__annotations__ = {"root": ActivityRecord, "info": strawberry.Info, "return": graphql_type}
+    return strawberry.field(resolver=resolve, description=A[name])
+
+
 def _d(name: str) -> Any:
     return strawberry.field(description=A[name])
 
@@ -169,10 +194,10 @@ class Activity(RecordNode, relay.Node):
     rec_rule_extension = completable("rec_rule_extension", str | None)
     rec_master_activity_id = completable("rec_master_activity_id", int | None)
     series = completable("series", list[SeriesItemType], as_list=True)
-    org_name = completable("org_name", str | None)
-    person_name = completable("person_name", str | None)
-    deal_title = completable("deal_title", str | None)
-    owner_name = completable("owner_name", str)
+    org_name = denormalised("org_name", "org_id", "organizations", "name", str | None)
+    person_name = denormalised("person_name", "person_id", "persons", "name", str | None)
+    deal_title = denormalised("deal_title", "deal_id", "deals", "title", str | None)
+    owner_name = denormalised("owner_name", "user_id", "users", "name", str)
     person_dropbox_bcc = completable("person_dropbox_bcc", str | None)
     deal_dropbox_bcc = completable("deal_dropbox_bcc", str | None)
     file = completable("file", FileType | None)

@@ -180,3 +180,16 @@ async def test_linked_objects_link_further(gql: GraphQLClient, sandbox: Sandbox)
     assert any(n["person"] and n["person"]["organization"] for n in nodes)
     assert all(n["person"]["owner"]["name"] for n in nodes if n["person"])
     assert calls(body) <= 6  # page, types, users, one v2 batch per kind
+
+
+async def test_denormalised_names_on_a_collection_page_come_from_batched_linked_loaders(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    query = "{ activitiesCollection(first: 100) { nodes { pipedriveId ownerName personName orgName dealTitle } } }"
+    body = await gql(query)
+    assert "errors" not in body
+    assert body["extensions"]["upstream"]["calls"] <= 5  # the page + users, persons, organizations, deals
+    for node in body["data"]["activitiesCollection"]["nodes"][:20]:
+        full = (await rest.get(f"/api/v1/activities/{node['pipedriveId']}")).json()["data"]
+        assert (node["ownerName"], node["personName"], node["orgName"], node["dealTitle"]) == (
+            full["owner_name"], full["person_name"], full["org_name"], full["deal_title"])
