@@ -24,7 +24,7 @@ from gateway.upstream.entities import (
     UserRecord,
 )
 
-from .nodes import RecordNode, load_nodes
+from .nodes import RecordNode, RecordType, load_nodes
 from .links import deals, entity_field, link, organizations, persons, users
 
 PIPEDRIVE_ID = "The numeric id the REST API and the Pipedrive web app use."
@@ -33,25 +33,21 @@ VISIBLE_TO = "Visibility group: 1 owner only, 3 owner's visibility group, 5 sub-
 LABEL_IDS = "Ids of the labels attached."
 
 @strawberry.type(name="ContactDetail", description="An e-mail address or phone number of a person.")
-class ContactDetailType:
+class ContactDetailType(RecordType):
+    record_class = ContactDetail
+
     label: str | None = strawberry.field(description="Kind of address or number, e.g. work, home, mobile.")
     value: str | None = strawberry.field(description="The address or number itself.")
     primary: bool = strawberry.field(description="Whether this is the person's primary one.")
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, ContactDetail)
-
 
 @strawberry.type(name="UserAccess", description="An app a user may use, and whether as an admin.")
-class UserAccessType:
+class UserAccessType(RecordType):
+    record_class = UserAccess
+
     app: str = strawberry.field(description="global, sales, campaigns, projects, account_settings or partnership.")
     admin: bool = strawberry.field(description="Whether the user administers this app.")
     permission_set_id: str | None = strawberry.field(description="The permission set granting the access.")
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, UserAccess)
 
 
 def _u(name: str, graphql_type: Any, description: str, *, as_list: bool = False) -> Any:

@@ -17,14 +17,18 @@ class RecordLoader(Protocol[R]):
     def load(self, key: int) -> Awaitable[R | None]: ...
 
 
-class RecordNode:
-    """Mixed into a `relay.Node` type: recognises its records and takes the global id from `record.id`."""
+class RecordType:
+    """Mixed into a Strawberry type whose root objects are upstream records of `record_class`."""
 
     record_class: ClassVar[type]
 
     @classmethod
     def is_type_of(cls, obj: object, _info: Any) -> bool:
         return isinstance(obj, cls.record_class)
+
+
+class RecordNode(RecordType):
+    """Mixed into a `relay.Node` type: a `RecordType` whose global id comes from `record.id`."""
 
     @classmethod
     def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:

@@ -28,23 +28,23 @@ from .descriptions import ACTIVITY_FIELD_DESCRIPTIONS as A
 from .descriptions import ACTIVITY_TYPE_FIELD_DESCRIPTIONS as T
 from .entities import Deal, Organization, Person, User
 from .ids import parse_numeric_id
-from .nodes import RecordNode, load_nodes
+from .nodes import RecordNode, RecordType, load_nodes
 from .links import activities, deals, link, organizations, persons, users
 
 
 @strawberry.type(name="ActivityParticipant", description="A person linked to an activity.")
-class ParticipantType:
+class ParticipantType(RecordType):
+    record_class = Participant
+
     person_id: int | None = strawberry.field(description="Pipedrive id of the person.")
     primary_flag: bool = strawberry.field(description="Whether this is the activity's primary person.")
     person = link(persons, "person_id", Person, "The person; null when unknown or not visible to the token.")
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, Participant)
-
 
 @strawberry.type(name="ActivityAttendee", description="A calendar guest of an activity.")
-class AttendeeType:
+class AttendeeType(RecordType):
+    record_class = Attendee
+
     email_address: str | None = strawberry.field(description="The guest's e-mail address.")
     name: str | None = strawberry.field(description="The guest's display name.")
     status: str | None = strawberry.field(description="Invitation status, e.g. noreply, accepted.")
@@ -54,77 +54,62 @@ class AttendeeType:
     person = link(persons, "person_id", Person, "The matching person, if any.")
     user = link(users, "user_id", User, "The matching user, if any.")
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, Attendee)
-
 
 @strawberry.type(name="ActivitySeriesItem", description="One occurrence of a recurring activity.")
-class SeriesItemType:
+class SeriesItemType(RecordType):
+    record_class = SeriesItem
+
     due_date: dt.date | None = strawberry.field(description="Date of the occurrence.")
     due_time: str | None = strawberry.field(description="Time of the occurrence, HH:MM.")
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, SeriesItem)
-
 
 @strawberry.type(name="ActivityFile", description="A file attached to an activity.")
-class FileType:
+class FileType(RecordType):
+    record_class = ActivityFile
+
     id: str = strawberry.field(description="Upstream id of the file.")
     clean_name: str | None = strawberry.field(description="File name.")
     url: str | None = strawberry.field(description="Where the file can be fetched.")
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: Any) -> bool:
-        return isinstance(obj, ActivityFile)
+
+Fallback = Callable[[ActivityRecord, strawberry.Info], Awaitable[Any]]
 
 
-async def _load_field(root: ActivityRecord, name: str, info: strawberry.Info) -> Any:
-    full = await info.context.loaders.activities.complete(root, name)
-    return getattr(full, name)
+def _completed(name: str) -> Fallback:
+    """Load `name` through the activity loaders' completion (batched v2, else the v1 detail)."""
+
+    async def load(root: ActivityRecord, info: strawberry.Info) -> Any:
+        return getattr(await info.context.loaders.activities.complete(root, name), name)
+
+    return load
 
 
-async def _load_list_field(root: ActivityRecord, name: str, info: strawberry.Info) -> Any:
-    return (await _load_field(root, name, info)) or []
+def _from_linked(id_field: str, loader: str, attr: str) -> Fallback:
+    """Read `attr` of the object `id_field` links to, through that type's batched loader."""
+
+    async def load(root: ActivityRecord, info: strawberry.Info) -> Any:
+        linked_id = getattr(root, id_field)
+        records = getattr(info.context.loaders, loader)
+        record = await records.load(linked_id) if linked_id is not None else None
+        return None if record is None else getattr(await records.complete(record, attr), attr)
+
+    return load
 
 
-def completable(name: str, graphql_type: Any, *, as_list: bool = False) -> Any:
-    """A field answered from the record when its payload had it, else loaded (batched) first."""
-    load: Callable[[ActivityRecord, str, strawberry.Info], Awaitable[Any]] = (
-        _load_list_field if as_list else _load_field
-    )
+async def _or_empty(pending: Awaitable[Any]) -> Any:
+    return (await pending) or []
+
+
+def completable(name: str, graphql_type: Any, *, as_list: bool = False, fallback: Fallback | None = None) -> Any:
+    """A field answered from the record when its payload had it, else from `fallback` (by default the
+    batched activity completion; for denormalised names, the linked object's loader)."""
+    load = fallback or _completed(name)
 
     def resolve(root: ActivityRecord, info: strawberry.Info) -> Any:
         if name in root.present:
             value = getattr(root, name)
             return (value or []) if as_list else value
-        return load(root, name, info)
-
-    resolve.__name__ = name
-    resolve.__annotations__ = {"root": ActivityRecord, "info": strawberry.Info, "return": graphql_type}
-    return strawberry.field(resolver=resolve, description=A[name])
-
-
-async def _linked_value(root: ActivityRecord, id_field: str, loader: str, attr: str, info: strawberry.Info) -> Any:
-    linked_id = getattr(root, id_field)
-    if linked_id is None:
-        return None
-    records = getattr(info.context.loaders, loader)
-    record = await records.load(linked_id)
-    if record is None:
-        return None
-    return getattr(await records.complete(record, attr), attr)
-
-
-def denormalised(name: str, id_field: str, loader: str, attr: str, graphql_type: Any) -> Any:
-    """A denormalised name (`owner_name`, ...): from the record when its payload had it, else from the
-    linked object's loader, batched per type, instead of one `GET /v1/activities/{id}` per activity."""
-
-    def resolve(root: ActivityRecord, info: strawberry.Info) -> Any:
-        if name in root.present:
-            return getattr(root, name)
-        return _linked_value(root, id_field, loader, attr, info)
+        return _or_empty(load(root, info)) if as_list else load(root, info)
 
     resolve.__name__ = name
     resolve.__annotations__ = {"root": ActivityRecord, "info": strawberry.Info, "return": graphql_type}
@@ -194,10 +179,10 @@ class Activity(RecordNode, relay.Node):
     rec_rule_extension = completable("rec_rule_extension", str | None)
     rec_master_activity_id = completable("rec_master_activity_id", int | None)
     series = completable("series", list[SeriesItemType], as_list=True)
-    org_name = denormalised("org_name", "org_id", "organizations", "name", str | None)
-    person_name = denormalised("person_name", "person_id", "persons", "name", str | None)
-    deal_title = denormalised("deal_title", "deal_id", "deals", "title", str | None)
-    owner_name = denormalised("owner_name", "user_id", "users", "name", str)
+    org_name = completable("org_name", str | None, fallback=_from_linked("org_id", "organizations", "name"))
+    person_name = completable("person_name", str | None, fallback=_from_linked("person_id", "persons", "name"))
+    deal_title = completable("deal_title", str | None, fallback=_from_linked("deal_id", "deals", "title"))
+    owner_name = completable("owner_name", str, fallback=_from_linked("user_id", "users", "name"))
     person_dropbox_bcc = completable("person_dropbox_bcc", str | None)
     deal_dropbox_bcc = completable("deal_dropbox_bcc", str | None)
     file = completable("file", FileType | None)
