@@ -22,8 +22,18 @@ from typing import Any
 from bench import levers, report
 from bench.processes import ROOT, Server, running, start_gateway, start_sandbox
 from bench.scenarios import SCENARIOS, Fixture, Scenario
-from bench.suite import (FULL_LOADS, QUICK_LOADS, Bench, Load, machine, measure, missing_fields, prepare_fixture,
-                         probe, write_results)
+from bench.suite import (
+    FULL_LOADS,
+    QUICK_LOADS,
+    Bench,
+    Load,
+    machine,
+    measure,
+    missing_fields,
+    prepare_fixture,
+    probe,
+    write_results,
+)
 from gateway.sandbox import DEMO_TOKEN
 
 BUSY_LOAD = 0.5
@@ -50,8 +60,9 @@ def _scenario_entry(bench: Bench, scenario: Scenario, latency: float, loads: tup
     return {**entry, **measure(bench, scenario, loads)}
 
 
-def _scenario_entries(sandbox: Server, fixture: Fixture, logs: Path, names: list[str], latencies: list[float],
-                      loads: tuple[Load, ...]) -> list[dict[str, Any]]:
+def _scenario_entries(
+    sandbox: Server, fixture: Fixture, logs: Path, names: list[str], latencies: list[float], loads: tuple[Load, ...]
+) -> list[dict[str, Any]]:
     """Each scenario at each latency, on a gateway process of its own (its own peak RSS)."""
     chosen = [s for s in SCENARIOS if not names or s.name in names]
     ordered = [s for s in chosen if not s.writes] + [s for s in chosen if s.writes]  # writes grow the data: last
@@ -79,11 +90,14 @@ def _print_tables(scenarios: list[dict[str, Any]], lever_entries: list[dict[str,
         probe_info = entry.get("probe")
         if probe_info and probe_info["first_request"].get("calls") != probe_info["calls"]:
             first = probe_info["first_request"]
-            print(f"note: {entry['scenario']} at {entry['latency_ms']:g} ms: the first request made {first['calls']} "
-                  f"upstream calls (cost {first.get('cost')}: {', '.join(first['upstream'])}), the next ones "
-                  f"{probe_info['calls']}")
+            print(
+                f"note: {entry['scenario']} at {entry['latency_ms']:g} ms: the first request made {first['calls']} "
+                f"upstream calls (cost {first.get('cost')}: {', '.join(first['upstream'])}), the next ones "
+                f"{probe_info['calls']}"
+            )
         if probe_info and not probe_info["floor_matches_gateway"]:
-            print(f"note: {entry['scenario']}: the floor's data differ from the gateway's: {probe_info['floor_difference']}")
+            difference = probe_info["floor_difference"]
+            print(f"note: {entry['scenario']}: the floor's data differ from the gateway's: {difference}")
 
 
 def main() -> None:
@@ -100,11 +114,21 @@ def main() -> None:
         with running(start_sandbox(logs / "sandbox.sqlite3", logs)) as sandbox:
             fixture = prepare_fixture(sandbox, DEMO_TOKEN)
             scenarios = _scenario_entries(sandbox, fixture, logs, names, latencies, loads)
-            lever_entries = [] if args.no_levers else levers.run_levers(
-                sandbox, DEMO_TOKEN, fixture, loads, logs, [n for n in args.levers.split(",") if n])
-    results = {"machine": started, "loadavg_at_end": [round(v, 2) for v in os.getloadavg()],
-               "quick": args.quick, "loads": [vars(load) for load in loads],
-               "scenarios": scenarios, "levers": lever_entries}
+            lever_entries = (
+                []
+                if args.no_levers
+                else levers.run_levers(
+                    sandbox, DEMO_TOKEN, fixture, loads, logs, [n for n in args.levers.split(",") if n]
+                )
+            )
+    results = {
+        "machine": started,
+        "loadavg_at_end": [round(v, 2) for v in os.getloadavg()],
+        "quick": args.quick,
+        "loads": [vars(load) for load in loads],
+        "scenarios": scenarios,
+        "levers": lever_entries,
+    }
     path = write_results(results, args.out, stamp)
     _print_tables(scenarios, lever_entries)
     print(f"\nfigures: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

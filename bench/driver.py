@@ -87,8 +87,9 @@ def floor_operation(client: httpx.AsyncClient, scenario: Scenario, fixture: Fixt
     return send
 
 
-async def drive(operations: list[Operation], requests: int, seconds: float, warmup: int,
-                openers: list[Operation] | None = None) -> dict[str, Any]:
+async def drive(
+    operations: list[Operation], requests: int, seconds: float, warmup: int, openers: list[Operation] | None = None
+) -> dict[str, Any]:
     """One worker per operation (each with its own client and connection): open the connections,
     warm up, then run until `requests` are sent or `seconds` have passed.
 
@@ -190,8 +191,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     async with contextlib.AsyncExitStack() as stack:
         operations, openers = [], []
         for _ in range(args.concurrency):
-            client = await stack.enter_async_context(httpx.AsyncClient(
-                base_url=args.url, limits=httpx.Limits(max_connections=1), timeout=TIMEOUT_S, headers=headers))
+            client = await stack.enter_async_context(
+                httpx.AsyncClient(
+                    base_url=args.url, limits=httpx.Limits(max_connections=1), timeout=TIMEOUT_S, headers=headers
+                )
+            )
             if args.target == "floor":
                 operations.append(floor_operation(client, scenario, fixture))
             else:

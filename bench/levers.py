@@ -41,8 +41,9 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("asyncio + h11 (no uvloop, httptools)", {"loop": "asyncio", "http": "h11"}),
     Variant("no gc.freeze()", {"gc": "default"}),
     Variant("Strawberry parser+validation caches", {"caches": True}, scenarios=WITH_ALIASES),
-    Variant("caches + node-cost rule memoized (patch)", {"caches": True, "stable_node_cost": True},
-            scenarios=WITH_ALIASES),
+    Variant(
+        "caches + node-cost rule memoized (patch)", {"caches": True, "stable_node_cost": True}, scenarios=WITH_ALIASES
+    ),
     Variant("2 workers", workers=2, latencies=(0.0, 50.0), concurrencies=(64,)),
 )
 """Each changes one thing from `served` (what `gateway serve` runs: plan executor, uvloop and httptools,
@@ -60,8 +61,9 @@ def _launcher(variant: Variant) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-m", "bench.variant"], {"BENCH_VARIANT": json.dumps(variant.settings)}
 
 
-def run_variant(sandbox: Server, token: str, fixture: Fixture, variant: Variant, loads: Sequence[Load],
-                log_dir: Path) -> list[dict[str, Any]]:
+def run_variant(
+    sandbox: Server, token: str, fixture: Fixture, variant: Variant, loads: Sequence[Load], log_dir: Path
+) -> list[dict[str, Any]]:
     argv, env = _launcher(variant)
     gateway = start_gateway(sandbox, token, log_dir, argv=argv, env=env, workers=variant.workers, name="variant")
     bench = Bench(sandbox, gateway, token, fixture)
@@ -71,17 +73,26 @@ def run_variant(sandbox: Server, token: str, fixture: Fixture, variant: Variant,
             bench.set_latency(latency)
             for name in variant.scenarios:
                 for load in (load for load in loads if load.concurrency in variant.concurrencies):
-                    entries.append({"variant": variant.name, "settings": variant.settings, "workers": variant.workers,
-                                    "scenario": name, "latency_ms": latency, "concurrency": load.concurrency,
-                                    "result": measure_gateway(bench, BY_NAME[name], load)})
+                    entries.append(
+                        {
+                            "variant": variant.name,
+                            "settings": variant.settings,
+                            "workers": variant.workers,
+                            "scenario": name,
+                            "latency_ms": latency,
+                            "concurrency": load.concurrency,
+                            "result": measure_gateway(bench, BY_NAME[name], load),
+                        }
+                    )
     finally:
         bench.set_latency(0)
         stop(gateway)
     return entries
 
 
-def run_levers(sandbox: Server, token: str, fixture: Fixture, loads: Sequence[Load], log_dir: Path,
-               only: Sequence[str] = ()) -> list[dict[str, Any]]:
+def run_levers(
+    sandbox: Server, token: str, fixture: Fixture, loads: Sequence[Load], log_dir: Path, only: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """Every available variant (or those named in `only`, and `served` to compare with)."""
     entries: list[dict[str, Any]] = []
     for variant in VARIANTS:

@@ -91,7 +91,7 @@ def _stat_fields(pid: int) -> list[str] | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return text[text.rindex(")") + 2:].split()
+    return text[text.rindex(")") + 2 :].split()
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:
@@ -106,8 +106,13 @@ def cpu_seconds(pids: Sequence[int]) -> float:
 def connections_by_process(port: int) -> dict[int, int]:
     """Established connections to `port`, per accepting process (`ss`; empty where it is missing)."""
     try:
-        listing = subprocess.run(["ss", "-tnpH", "state", "established", f"sport = :{port}"],
-                                 capture_output=True, text=True, timeout=10, check=False).stdout
+        listing = subprocess.run(
+            ["ss", "-tnpH", "state", "established", f"sport = :{port}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return {}
     counts: dict[int, int] = {}
@@ -140,8 +145,15 @@ def peak_rss_kib(pids: Sequence[int]) -> int:
 def _spawn(name: str, argv: list[str], env: dict[str, str], port: int, log_dir: Path) -> Server:
     log = log_dir / f"{name}.log"
     with log.open("ab") as sink:
-        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     return Server(name, process, port, log)
 
 
@@ -167,14 +179,31 @@ def start_sandbox(db: Path, log_dir: Path) -> Server:
     return server
 
 
-def start_gateway(upstream: Server, token: str, log_dir: Path, *, argv: list[str] | None = None,
-                  workers: int = 1, env: dict[str, str] | None = None, name: str = "gateway") -> Server:
+def start_gateway(
+    upstream: Server,
+    token: str,
+    log_dir: Path,
+    *,
+    argv: list[str] | None = None,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    name: str = "gateway",
+) -> Server:
     """`gateway serve` (what `make run` starts) against `upstream`, or `argv` (a variant launcher),
     which gets the same `--port`/`--upstream`/`--workers` options."""
     port = free_port()
     command = argv or [str(BIN / "gateway"), "serve"]
-    command = [*command, "--host", HOST, "--port", str(port), "--upstream", f"{upstream.url}/api",
-               "--workers", str(workers)]
+    command = [
+        *command,
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--upstream",
+        f"{upstream.url}/api",
+        "--workers",
+        str(workers),
+    ]
     environment = {**os.environ, "PIPEDRIVE_API_TOKEN": token, **(env or {})}
     server = _spawn(name, command, environment, port, log_dir)
     _wait_ready(server, "/healthz")
@@ -204,8 +233,9 @@ def running(server: Server) -> Iterator[Server]:
 def run_driver(args: list[str], token: str) -> dict[str, Any]:
     """One driver process; its JSON line."""
     env = {**os.environ, "PIPEDRIVE_API_TOKEN": token}
-    done = subprocess.run([sys.executable, "-m", "bench.driver", *args], cwd=ROOT, env=env,
-                          capture_output=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.driver", *args], cwd=ROOT, env=env, capture_output=True, timeout=300, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"driver failed ({done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.decode().strip().splitlines()[-1])

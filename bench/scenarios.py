@@ -147,7 +147,13 @@ def _datetime(value: Any) -> str | None:
 
 
 CONVERT: dict[str, Callable[[Any], Any]] = {
-    "int": _int, "bool": _bool, "str": _str, "text": _text, "date": _date, "hhmm": _hhmm, "datetime": _datetime,
+    "int": _int,
+    "bool": _bool,
+    "str": _str,
+    "text": _text,
+    "date": _date,
+    "hhmm": _hhmm,
+    "datetime": _datetime,
 }
 
 
@@ -157,8 +163,18 @@ def reshape(item: Mapping[str, Any], fields: tuple[tuple[str, str, str], ...] = 
 
 
 _V2_RENAMES = {"owner_id": "user_id", "creator_user_id": "created_by_user_id", "busy": "busy_flag"}
-_LOCATION_PARTS = ("subpremise", "street_number", "route", "sublocality", "locality", "admin_area_level_1",
-                   "admin_area_level_2", "country", "postal_code", "formatted_address")
+_LOCATION_PARTS = (
+    "subpremise",
+    "street_number",
+    "route",
+    "sublocality",
+    "locality",
+    "admin_area_level_1",
+    "admin_area_level_2",
+    "country",
+    "postal_code",
+    "formatted_address",
+)
 
 
 def v2_as_v1(item: Mapping[str, Any]) -> Json:
@@ -238,9 +254,13 @@ def _linked_node(item: Json, related: Json, types: dict[str, Json]) -> Json:
         "person": {"name": person["name"]} if person else None,
         "organization": {"name": org["name"], "address": org.get("address")} if org else None,
         "deal": {
-            "title": deal["title"], "status": deal.get("status"),
-            "value": float(deal["value"]) if deal.get("value") is not None else None, "currency": deal.get("currency"),
-        } if deal else None,
+            "title": deal["title"],
+            "status": deal.get("status"),
+            "value": float(deal["value"]) if deal.get("value") is not None else None,
+            "currency": deal.get("currency"),
+        }
+        if deal
+        else None,
         "activityType": {"name": kind["name"], "keyString": kind["key_string"]} if kind else None,
     }
 
@@ -253,8 +273,13 @@ async def floor_linked(http: httpx.AsyncClient, _fixture: Fixture, state: FloorS
 
 
 async def floor_add(http: httpx.AsyncClient, _fixture: Fixture, _state: FloorState) -> Json:
-    body = {"subject": ADD_INPUT["subject"], "type": ADD_INPUT["type"], "due_date": ADD_INPUT["dueDate"],
-            "due_time": ADD_INPUT["dueTime"], "duration": ADD_INPUT["duration"]}
+    body = {
+        "subject": ADD_INPUT["subject"],
+        "type": ADD_INPUT["type"],
+        "due_date": ADD_INPUT["dueDate"],
+        "due_time": ADD_INPUT["dueTime"],
+        "duration": ADD_INPUT["duration"],
+    }
     response = await http.post("v1/activities", json=body)
     response.raise_for_status()
     item = response.json()["data"]
@@ -265,8 +290,10 @@ async def floor_add(http: httpx.AsyncClient, _fixture: Fixture, _state: FloorSta
 
 
 def _activity_request(fixture: Fixture) -> Json:
-    return {"query": f"query One($id: ID!) {{ activity(id: $id) {{ {SCALARS} }} }}",
-            "variables": {"id": str(fixture.activity_id)}}
+    return {
+        "query": f"query One($id: ID!) {{ activity(id: $id) {{ {SCALARS} }} }}",
+        "variables": {"id": str(fixture.activity_id)},
+    }
 
 
 def _aliases_request(fixture: Fixture) -> Json:
@@ -276,23 +303,44 @@ def _aliases_request(fixture: Fixture) -> Json:
 
 
 def _add_request(_fixture: Fixture) -> Json:
-    return {"query": f"mutation Add($input: AddActivityInput!) {{ addActivity(input: $input) {{ {ADD_SELECTION} }} }}",
-            "variables": {"input": ADD_INPUT}}
+    return {
+        "query": f"mutation Add($input: AddActivityInput!) {{ addActivity(input: $input) {{ {ADD_SELECTION} }} }}",
+        "variables": {"input": ADD_INPUT},
+    }
 
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("activity", "activity(id:), 25 fields", _activity_request, floor_activity),
-    Scenario("page100", "activities(first: 100), 25 fields",
-             lambda _f: {"query": f"query Page {{ activities(first: 100, userId: 0) {{ nodes {{ {SCALARS} }} }} }}"},
-             floor_page),
-    Scenario("linked100", "activities(first: 100), every linked object",
-             lambda _f: {"query": f"query Linked {{ activities(first: 100, userId: 0) {{ nodes {{ {LINKED_SELECTION} }} }} }}"},
-             floor_linked, requires=tuple(("Activity", name) for name in LINKED_FIELDS)),
-    Scenario("collection500", "activitiesCollection(first: 500), 25 fields",
-             lambda _f: {"query": f"query Collection {{ activitiesCollection(first: 500) {{ nodes {{ {SCALARS} }} }} }}"},
-             floor_collection),
+    Scenario(
+        "page100",
+        "activities(first: 100), 25 fields",
+        lambda _f: {"query": f"query Page {{ activities(first: 100, userId: 0) {{ nodes {{ {SCALARS} }} }} }}"},
+        floor_page,
+    ),
+    Scenario(
+        "linked100",
+        "activities(first: 100), every linked object",
+        lambda _f: {
+            "query": f"query Linked {{ activities(first: 100, userId: 0) {{ nodes {{ {LINKED_SELECTION} }} }} }}"
+        },
+        floor_linked,
+        requires=tuple(("Activity", name) for name in LINKED_FIELDS),
+    ),
+    Scenario(
+        "collection500",
+        "activitiesCollection(first: 500), 25 fields",
+        lambda _f: {"query": f"query Collection {{ activitiesCollection(first: 500) {{ nodes {{ {SCALARS} }} }} }}"},
+        floor_collection,
+    ),
     Scenario("aliases50", "50 aliased activity(id:), 5 fields", _aliases_request, floor_aliases),
-    Scenario("addActivity", "addActivity, 7 fields back", _add_request, floor_add,
-             requires=(("Mutation", "addActivity"),), writes=True, volatile_keys=frozenset({"pipedriveId"})),
+    Scenario(
+        "addActivity",
+        "addActivity, 7 fields back",
+        _add_request,
+        floor_add,
+        requires=(("Mutation", "addActivity"),),
+        writes=True,
+        volatile_keys=frozenset({"pipedriveId"}),
+    ),
 )
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

@@ -103,7 +103,14 @@ def first_difference(left: Any, right: Any, path: str = "data") -> str | None:
                 return found
         return None
     if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
-        return next((d for i, (a, b) in enumerate(zip(left, right)) if (d := first_difference(a, b, f"{path}[{i}]"))), None)
+        return next(
+            (
+                d
+                for i, (a, b) in enumerate(zip(left, right, strict=True))
+                if (d := first_difference(a, b, f"{path}[{i}]"))
+            ),
+            None,
+        )
     return None if left == right else f"{path}: {left!r:.60} != {right!r:.60}"
 
 
@@ -119,7 +126,9 @@ async def _floor_once(bench: Bench, scenario: Scenario) -> dict[str, Any]:
     headers = {"x-api-token": bench.token}
     async with httpx.AsyncClient(base_url=f"{bench.sandbox.url}/api/", headers=headers, timeout=60.0) as http:
         state = FloorState()
-        await scenario.floor(http, bench.fixture, state)  # fills the floor's activity-type cache, as the gateway's is warm
+        await scenario.floor(
+            http, bench.fixture, state
+        )  # fills the floor's activity-type cache, as the gateway's is warm
         bench.clear_requests()
         return await scenario.floor(http, bench.fixture, state)
 
@@ -137,8 +146,9 @@ def probe(bench: Bench, scenario: Scenario) -> dict[str, Any]:
     gateway_calls = bench.upstream_requests()
     floor_data = asyncio.run(_floor_once(bench, scenario))
     floor_calls = bench.upstream_requests()
-    difference = first_difference(_without(body.get("data"), scenario.volatile_keys),
-                                  _without(floor_data, scenario.volatile_keys))
+    difference = first_difference(
+        _without(body.get("data"), scenario.volatile_keys), _without(floor_data, scenario.volatile_keys)
+    )
     upstream = (body.get("extensions") or {}).get("upstream") or {}
     return {
         "calls": upstream.get("calls"),
@@ -156,9 +166,24 @@ def probe(bench: Bench, scenario: Scenario) -> dict[str, Any]:
 
 
 def _driver_args(target: str, url: str, scenario: Scenario, fixture: Fixture, load: Load) -> list[str]:
-    return ["--target", target, "--url", url, "--scenario", scenario.name, "--fixture", fixture.as_json(),
-            "--concurrency", str(load.concurrency), "--requests", str(load.requests),
-            "--seconds", str(load.seconds), "--warmup", str(load.warmup)]
+    return [
+        "--target",
+        target,
+        "--url",
+        url,
+        "--scenario",
+        scenario.name,
+        "--fixture",
+        fixture.as_json(),
+        "--concurrency",
+        str(load.concurrency),
+        "--requests",
+        str(load.requests),
+        "--seconds",
+        str(load.seconds),
+        "--warmup",
+        str(load.warmup),
+    ]
 
 
 def measure_gateway(bench: Bench, scenario: Scenario, load: Load) -> dict[str, Any]:
@@ -167,8 +192,9 @@ def measure_gateway(bench: Bench, scenario: Scenario, load: Load) -> dict[str, A
     gateway_pids, sandbox_pids = bench.gateway.pids(), bench.sandbox.pids()
     before = cpu_seconds(gateway_pids), cpu_seconds(sandbox_pids)
     with ConnectionWatch(bench.gateway, len(bench.gateway.serving_pids()) > 1) as watch:
-        result = run_driver(_driver_args("gateway", f"{bench.gateway.url}/graphql", scenario, bench.fixture, load),
-                            bench.token)
+        result = run_driver(
+            _driver_args("gateway", f"{bench.gateway.url}/graphql", scenario, bench.fixture, load), bench.token
+        )
     if watch.split:
         result["connections_per_worker"] = watch.split
     total = result["requests"] + load.warmup
@@ -220,10 +246,20 @@ def measure(bench: Bench, scenario: Scenario, loads: Sequence[Load]) -> dict[str
     for load in loads:
         gateway = measure_gateway(bench, scenario, load)
         floor = measure_floor(bench, scenario, load)
-        runs.append({"concurrency": load.concurrency, "gateway": gateway, "floor": floor,
-                     "p50_ratio": _ratio(gateway["p50_ms"], floor["p50_ms"])})
-    return {"runs": runs, "peak_rss_mib": round(peak_rss_kib(serving) / 1024, 1), "rss_reset": rss_reset,
-            "serving_processes": len(serving)}
+        runs.append(
+            {
+                "concurrency": load.concurrency,
+                "gateway": gateway,
+                "floor": floor,
+                "p50_ratio": _ratio(gateway["p50_ms"], floor["p50_ms"]),
+            }
+        )
+    return {
+        "runs": runs,
+        "peak_rss_mib": round(peak_rss_kib(serving) / 1024, 1),
+        "rss_reset": rss_reset,
+        "serving_processes": len(serving),
+    }
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

@@ -118,9 +118,16 @@ def main() -> None:
     variant = json.loads(os.environ.get(ENV) or "{}")
     settings = Settings.from_env(os.environ)
     uvicorn.run(
-        "bench.variant:create_variant_app", factory=True, host=settings.host, port=settings.port,
-        workers=args.workers, loop=variant.get("loop", "auto"), http=variant.get("http", "auto"),
-        log_level=settings.log_level.lower(), log_config=logging_config(settings), access_log=False,
+        "bench.variant:create_variant_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        loop=variant.get("loop", "auto"),
+        http=variant.get("http", "auto"),
+        log_level=settings.log_level.lower(),
+        log_config=logging_config(settings),
+        access_log=False,
     )
 
 

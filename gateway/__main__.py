@@ -16,8 +16,11 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the gateway")
     serve.add_argument("--host", help="address to bind (default GATEWAY_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default GATEWAY_PORT or 8000)")
-    serve.add_argument("--upstream", help="Pipedrive base URL, e.g. https://yourcompany.pipedrive.com/api "
-                       "(default PIPEDRIVE_BASE_URL; none = the embedded sandbox)")
+    serve.add_argument(
+        "--upstream",
+        help="Pipedrive base URL, e.g. https://yourcompany.pipedrive.com/api "
+        "(default PIPEDRIVE_BASE_URL; none = the embedded sandbox)",
+    )
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     sandbox = commands.add_parser("sandbox", help="run the upstream emulator alone")
     sandbox.add_argument("--host", default="127.0.0.1")

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 
 from gateway.body_limit import BodySizeLimit
@@ -93,9 +93,7 @@ def create_app_from_env() -> Starlette:
     return app
 
 
-def _http_client(
-    settings: Settings, base_url: str, transport: httpx.AsyncBaseTransport | None
-) -> httpx.AsyncClient:
+def _http_client(settings: Settings, base_url: str, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
     t = settings.timeouts
     return httpx.AsyncClient(
         base_url=base_url,

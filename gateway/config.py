@@ -89,9 +89,7 @@ class Settings:
             "timeouts": _timeouts_from_env(environ),
             "retry": RetrySettings(
                 max_retries=_int(environ, "GATEWAY_MAX_RETRIES", RetrySettings().max_retries),
-                max_total_seconds=_float(
-                    environ, "GATEWAY_RETRY_BUDGET_SECONDS", RetrySettings().max_total_seconds
-                ),
+                max_total_seconds=_float(environ, "GATEWAY_RETRY_BUDGET_SECONDS", RetrySettings().max_total_seconds),
             ),
             "limits": _limits_from_env(environ),
             "max_connections": _int(environ, "GATEWAY_MAX_CONNECTIONS", 50),

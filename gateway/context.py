@@ -12,9 +12,7 @@ from gateway.errors import Unauthenticated
 from gateway.loaders import Loaders, SharedCaches
 from gateway.upstream import CallLedger, Credentials, PipedriveClient, UpstreamTransport
 
-NO_TOKEN_MESSAGE = (
-    "No API token: send X-Api-Token or Authorization: Bearer, or configure PIPEDRIVE_API_TOKEN."
-)
+NO_TOKEN_MESSAGE = "No API token: send X-Api-Token or Authorization: Bearer, or configure PIPEDRIVE_API_TOKEN."
 
 
 def credentials_from_headers(request: Request, default_token: str | None) -> Credentials | None:

@@ -105,9 +105,7 @@ def map_error(error: GraphQLError, request_id: str | None = None) -> GraphQLErro
         return _coded(error, original.code, original.message, dict(original.extensions))
     if isinstance(original, UpstreamError):
         code, message, extra = code_for_upstream(original)
-        logger.warning(
-            "upstream failure at %s: %s", _where(error), original.message, extra={"request_id": request_id}
-        )
+        logger.warning("upstream failure at %s: %s", _where(error), original.message, extra={"request_id": request_id})
         return _coded(error, code, message, extra)
     if isinstance(original, GlobalIDValueError):
         return _coded(error, BAD_USER_INPUT, "Malformed id: not a global id of this API.")

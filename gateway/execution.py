@@ -59,7 +59,9 @@ class Plan:
     grouped_field_set: GroupedFieldSet
 
 
-def build_plan(schema: GraphQLSchema, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan | None:
+def build_plan(
+    schema: GraphQLSchema, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+) -> Plan | None:
     """The plan for a collected selection, or None when it has no plain leaf."""
     leaves: list[PlainLeaf] = []
     general: GroupedFieldSet = {}
@@ -156,7 +158,9 @@ class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
         values, unclean = self._fill(plan, source_value)
         general = plan.general
         if unclean:
-            general = {key: details for key, details in plan.grouped_field_set.items() if key in general or key in unclean}
+            general = {
+                key: details for key, details in plan.grouped_field_set.items() if key in general or key in unclean
+            }
         if not general:
             return values
         rest = super().execute_fields(parent_type, source_value, path, general, position_context)
@@ -204,5 +208,7 @@ def _merge(order: tuple[str, ...], plain: dict[str, Any], rest: dict[str, Any]) 
     return merged
 
 
-async def _merge_later(order: tuple[str, ...], plain: dict[str, Any], rest: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+async def _merge_later(
+    order: tuple[str, ...], plain: dict[str, Any], rest: Awaitable[dict[str, Any]]
+) -> dict[str, Any]:
     return _merge(order, plain, await rest)

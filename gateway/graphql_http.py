@@ -90,14 +90,23 @@ class GraphQLOverHTTP:
             setattr(request.state, _STATE_KEY, request_error)
         return body
 
-    async def execute_single(  # noqa: PLR0917 - Strawberry's signature
-        self, request: Any, request_adapter: Any, sub_response: Any, context: Any, root_value: Any,
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         try:
             return await super().execute_single(  # type: ignore[misc, no-any-return]
-                request=request, request_adapter=request_adapter, sub_response=sub_response,
-                context=context, root_value=root_value, request_data=request_data,
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=request_data,
             )
         except HTTPException as exc:
             if isinstance(exc.__cause__, InvalidOperationTypeError):

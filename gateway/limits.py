@@ -47,7 +47,6 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
-
 from strawberry.schema.schema import validate_document
 
 from gateway.config import QueryLimits
@@ -188,8 +187,13 @@ class _Estimator:
     limits: QueryLimits
 
     def selections(
-        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None,
-        *, multiplier: int, depth: int, seen: frozenset[str],
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: GraphQLNamedType | None,
+        *,
+        multiplier: int,
+        depth: int,
+        seen: frozenset[str],
     ) -> int:
         if selection_set is None or parent is None or depth > self.limits.max_depth:
             return 0  # past the depth cap, the depth rule rejects the operation anyway

@@ -36,7 +36,10 @@ _HEX_TOKEN = re.compile(r"\b[0-9a-fA-F]{40}\b")
 
 # LogRecord's own attributes; anything else on a record came from `extra=` and is written as a field.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message", "asctime", "request_id", "taskName",
+    "message",
+    "asctime",
+    "request_id",
+    "taskName",
     "color_message",  # uvicorn's ANSI-coloured copy of the message
 }
 
@@ -100,7 +103,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

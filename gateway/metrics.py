@@ -52,47 +52,83 @@ class GatewayMetrics:
     def _define_graphql(self) -> None:
         r = self.registry
         self.http_requests = Counter(
-            "gateway_http_requests", "HTTP requests by method, handler and status.",
-            ["method", "handler", "status"], registry=r)
+            "gateway_http_requests",
+            "HTTP requests by method, handler and status.",
+            ["method", "handler", "status"],
+            registry=r,
+        )
         self.http_seconds = Histogram(
-            "gateway_http_request_duration_seconds", "Time to answer an HTTP request, by handler.",
-            ["handler"], buckets=LATENCY_BUCKETS, registry=r)
+            "gateway_http_request_duration_seconds",
+            "Time to answer an HTTP request, by handler.",
+            ["handler"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
         self.operations = Counter(
-            "gateway_graphql_operations", "GraphQL operations by operation name and outcome "
-            "(ok, or the extensions.code of the first error).", ["operation", "outcome"], registry=r)
+            "gateway_graphql_operations",
+            "GraphQL operations by operation name and outcome (ok, or the extensions.code of the first error).",
+            ["operation", "outcome"],
+            registry=r,
+        )
         self.operation_seconds = Histogram(
-            "gateway_graphql_operation_duration_seconds", "Time to execute a GraphQL operation.",
-            ["operation"], buckets=LATENCY_BUCKETS, registry=r)
+            "gateway_graphql_operation_duration_seconds",
+            "Time to execute a GraphQL operation.",
+            ["operation"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
 
     def _define_upstream(self) -> None:
         r = self.registry
         self.upstream_requests = Counter(
-            "gateway_upstream_requests", "Upstream HTTP requests by endpoint template and status "
-            "(none: no answer).", ["method", "endpoint", "status"], registry=r)
+            "gateway_upstream_requests",
+            "Upstream HTTP requests by endpoint template and status (none: no answer).",
+            ["method", "endpoint", "status"],
+            registry=r,
+        )
         self.upstream_seconds = Histogram(
-            "gateway_upstream_request_duration_seconds", "Time an upstream request took.",
-            ["method", "endpoint"], buckets=LATENCY_BUCKETS, registry=r)
+            "gateway_upstream_request_duration_seconds",
+            "Time an upstream request took.",
+            ["method", "endpoint"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
         self.upstream_retries = Counter(
-            "gateway_upstream_retries", "Upstream requests sent again, by the failure that caused it.",
-            ["method", "endpoint", "reason"], registry=r)
+            "gateway_upstream_retries",
+            "Upstream requests sent again, by the failure that caused it.",
+            ["method", "endpoint", "reason"],
+            registry=r,
+        )
         self.rate_limit_waits = Counter(
-            "gateway_upstream_rate_limit_waits", "Times a request waited for the upstream's rate-limit "
-            "window to reset.", registry=r)
+            "gateway_upstream_rate_limit_waits",
+            "Times a request waited for the upstream's rate-limit window to reset.",
+            registry=r,
+        )
         self.rate_limit_wait_seconds = Counter(
-            "gateway_upstream_rate_limit_wait_seconds", "Time spent waiting for rate-limit windows.",
-            registry=r)
+            "gateway_upstream_rate_limit_wait_seconds", "Time spent waiting for rate-limit windows.", registry=r
+        )
         self.shared_calls = Counter(
-            "gateway_upstream_shared_calls", "GETs answered by an identical request already in flight.",
-            ["method", "endpoint"], registry=r)
+            "gateway_upstream_shared_calls",
+            "GETs answered by an identical request already in flight.",
+            ["method", "endpoint"],
+            registry=r,
+        )
 
     def _define_internals(self) -> None:
         r = self.registry
         self.loader_batch_size = Histogram(
-            "gateway_loader_batch_size", "Keys per batch a data loader sent upstream.", ["loader"],
-            buckets=BATCH_BUCKETS, registry=r)
+            "gateway_loader_batch_size",
+            "Keys per batch a data loader sent upstream.",
+            ["loader"],
+            buckets=BATCH_BUCKETS,
+            registry=r,
+        )
         self.cache_lookups = Counter(
-            "gateway_cache_lookups", "App-scoped cache lookups by result (hit or miss).",
-            ["cache", "result"], registry=r)
+            "gateway_cache_lookups",
+            "App-scoped cache lookups by result (hit or miss).",
+            ["cache", "result"],
+            registry=r,
+        )
 
     def operation_label(self, name: str | None) -> str:
         """A bounded label for a client-chosen operation name."""

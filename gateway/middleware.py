@@ -97,7 +97,10 @@ class RequestContextMiddleware:
         self.metrics.http_seconds.labels(handler).observe(seconds)
         level = logging.DEBUG if path.startswith(_QUIET_PATHS) else logging.INFO
         access_logger.log(
-            level, "%s %s %d", scope["method"], path, status,
-            extra={"method": scope["method"], "path": path, "status": status,
-                   "duration_ms": round(seconds * 1000, 2)},
+            level,
+            "%s %s %d",
+            scope["method"],
+            path,
+            status,
+            extra={"method": scope["method"], "path": path, "status": status, "duration_ms": round(seconds * 1000, 2)},
         )

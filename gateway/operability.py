@@ -65,10 +65,16 @@ class Operability:
         """Outermost first: the request id wraps everything, CORS preflights included."""
         stack = [Middleware(RequestContextMiddleware, metrics=self.metrics)]
         if self.settings.cors_origins:
-            stack.append(Middleware(
-                CORSMiddleware, allow_origins=list(self.settings.cors_origins), allow_methods=["GET", "POST"],
-                allow_headers=CORS_HEADERS, expose_headers=[REQUEST_ID_HEADER], max_age=600,
-            ))
+            stack.append(
+                Middleware(
+                    CORSMiddleware,
+                    allow_origins=list(self.settings.cors_origins),
+                    allow_methods=["GET", "POST"],
+                    allow_headers=CORS_HEADERS,
+                    expose_headers=[REQUEST_ID_HEADER],
+                    max_age=600,
+                )
+            )
         return stack
 
     def activity_types_cache(self, ttl: float) -> ObservedTTLCache[Any]:

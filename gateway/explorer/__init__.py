@@ -46,22 +46,26 @@ class Bundle:
 
 BUNDLES: dict[str, Bundle] = {
     "react.production.min.js": Bundle(
-        "react", "react/umd/react.production.min.js",
+        "react",
+        "react/umd/react.production.min.js",
         "sha384-tMH8h3BGESGckSAVGZ82T9n90ztNXxvdwvdM6UoR56cYcf+0iGXBliJ29D+wZ/x8",
         "text/javascript",
     ),
     "react-dom.production.min.js": Bundle(
-        "react_dom", "react-dom/umd/react-dom.production.min.js",
+        "react_dom",
+        "react-dom/umd/react-dom.production.min.js",
         "sha384-bm7MnzvK++ykSwVJ2tynSE5TRdN+xL418osEVF2DE/L/gfWHj91J2Sphe582B1Bh",
         "text/javascript",
     ),
     "graphiql.min.js": Bundle(
-        "graphiql_js", "graphiql/graphiql.min.js",
+        "graphiql_js",
+        "graphiql/graphiql.min.js",
         "sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96YYGRNod99l9Ie",
         "text/javascript",
     ),
     "graphiql.min.css": Bundle(
-        "graphiql_css", "graphiql/graphiql.min.css",
+        "graphiql_css",
+        "graphiql/graphiql.min.css",
         "sha384-Mq3vbRBY71jfjQAt/DcjxUIYY33ksal4cgdRt9U/hNPvHBCaT2JfJ/PTRiPKf0aM",
         "text/css",
     ),
@@ -104,7 +108,9 @@ class Explorer:
     def _missing_page(self, request: Request, missing: list[str]) -> str:
         items = "".join(f"<li><code>{html.escape(path)}</code></li>" for path in missing)
         return MISSING_PAGE.substitute(
-            where=html.escape(str(self.assets_dir)), missing=items, hint=html.escape(INSTALL_HINT),
+            where=html.escape(str(self.assets_dir)),
+            missing=items,
+            hint=html.escape(INSTALL_HINT),
             endpoint=html.escape(request.url.path),
         )
 

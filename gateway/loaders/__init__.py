@@ -53,4 +53,12 @@ class Loaders:
         self.deals.prime(related.deals.values())
 
 
-__all__ = ["ActivityLoaders", "ActivityTypesLoader", "EntityLoader", "LinkedRecords", "Loaders", "SharedCaches", "UsersLoader"]
+__all__ = [
+    "ActivityLoaders",
+    "ActivityTypesLoader",
+    "EntityLoader",
+    "LinkedRecords",
+    "Loaders",
+    "SharedCaches",
+    "UsersLoader",
+]

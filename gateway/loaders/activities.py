@@ -18,14 +18,39 @@ from gateway.upstream.client import MAX_IDS_PER_V2_CALL
 from gateway.upstream.models import ActivityRecord, parse_v2_activity
 
 # The v1 fields a v2 activity object carries (with include_fields=attendees).
-V2_FIELDS = frozenset(parse_v2_activity({
-    "id": 0, "owner_id": 0, "creator_user_id": 0, "busy": None, "is_deleted": False, "subject": "",
-    "type": "", "done": False, "due_date": None, "due_time": None, "duration": None, "add_time": None,
-    "update_time": None, "marked_as_done_time": None, "deal_id": None, "lead_id": None, "person_id": None,
-    "org_id": None, "project_id": None, "location": None, "participants": [], "attendees": [],
-    "conference_meeting_client": None, "conference_meeting_url": None, "conference_meeting_id": None,
-    "public_description": None, "note": None,
-}).present)
+V2_FIELDS = frozenset(
+    parse_v2_activity(
+        {
+            "id": 0,
+            "owner_id": 0,
+            "creator_user_id": 0,
+            "busy": None,
+            "is_deleted": False,
+            "subject": "",
+            "type": "",
+            "done": False,
+            "due_date": None,
+            "due_time": None,
+            "duration": None,
+            "add_time": None,
+            "update_time": None,
+            "marked_as_done_time": None,
+            "deal_id": None,
+            "lead_id": None,
+            "person_id": None,
+            "org_id": None,
+            "project_id": None,
+            "location": None,
+            "participants": [],
+            "attendees": [],
+            "conference_meeting_client": None,
+            "conference_meeting_url": None,
+            "conference_meeting_id": None,
+            "public_description": None,
+            "note": None,
+        }
+    ).present
+)
 
 
 class ActivityLoaders:

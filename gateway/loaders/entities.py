@@ -14,7 +14,7 @@ from aiodataloader import DataLoader
 
 from gateway.upstream.client import MAX_IDS_PER_V2_CALL
 
-from .linked import R, LinkedRecords
+from .linked import LinkedRecords, R
 
 BatchFetch = Callable[[Sequence[int]], Awaitable[list[R]]]
 

@@ -21,7 +21,19 @@ from gateway.sandbox.seed import (
 from gateway.sandbox.transport import SandboxTransport
 
 __all__ = [
-    "DEFAULT_DB_PATH", "DEMO_COMPANY_ID", "DEMO_NONADMIN_TOKEN", "DEMO_OAUTH_TOKEN", "DEMO_TOKEN",
-    "OTHER_COMPANY_ID", "OTHER_COMPANY_NONADMIN_TOKEN", "OTHER_COMPANY_TOKEN", "SEED_TOKENS",
-    "Control", "Fault", "RecordedRequest", "Sandbox", "SandboxTransport", "SeedToken",
+    "DEFAULT_DB_PATH",
+    "DEMO_COMPANY_ID",
+    "DEMO_NONADMIN_TOKEN",
+    "DEMO_OAUTH_TOKEN",
+    "DEMO_TOKEN",
+    "OTHER_COMPANY_ID",
+    "OTHER_COMPANY_NONADMIN_TOKEN",
+    "OTHER_COMPANY_TOKEN",
+    "SEED_TOKENS",
+    "Control",
+    "Fault",
+    "RecordedRequest",
+    "Sandbox",
+    "SandboxTransport",
+    "SeedToken",
 ]

@@ -50,14 +50,24 @@ class ActivityInput:
         changes = self._changes(body)
         _link_participants(changes, current=None)
         defaults: Record = {
-            **dict.fromkeys(_COLUMNS_BUT_ID), "subject": "Call", "type": "call",
-            "user_id": self._caller.user_id, "done": 0, "due_time": "", "duration": "",
-            "note": "", "public_description": "",
+            **dict.fromkeys(_COLUMNS_BUT_ID),
+            "subject": "Call",
+            "type": "call",
+            "user_id": self._caller.user_id,
+            "done": 0,
+            "due_time": "",
+            "duration": "",
+            "note": "",
+            "public_description": "",
         }
         values = {**defaults, **changes}
         values.update(
-            company_id=self._caller.company_id, created_by_user_id=self._caller.user_id,
-            add_time=now, update_time=now, update_user_id=self._caller.user_id, active_flag=1,
+            company_id=self._caller.company_id,
+            created_by_user_id=self._caller.user_id,
+            add_time=now,
+            update_time=now,
+            update_user_id=self._caller.user_id,
+            active_flag=1,
             marked_as_done_time=now if values["done"] else "",
         )
         return values
@@ -82,8 +92,11 @@ class ActivityInput:
         return changes
 
     def _type(self, value: Any) -> Record:
-        active = {row["key_string"] for row in self._store.entities.activity_types(self._caller.company_id)
-                  if row["active_flag"]}
+        active = {
+            row["key_string"]
+            for row in self._store.entities.activity_types(self._caller.company_id)
+            if row["active_flag"]
+        }
         if not isinstance(value, str) or value not in active:
             raise bad_request(f"Unknown activity type: {value}")
         return {"type": value}
@@ -135,8 +148,14 @@ class ActivityInput:
         if not isinstance(email, str) or "@" not in email:
             raise bad_request("attendees need an email_address")
         name = item.get("name") if isinstance(item.get("name"), str) else (person["name"] if person else None)
-        return {"email_address": email, "is_organizer": 0, "name": name,
-                "person_id": person["id"] if person else None, "status": "noreply", "user_id": None}
+        return {
+            "email_address": email,
+            "is_organizer": 0,
+            "name": name,
+            "person_id": person["id"] if person else None,
+            "status": "noreply",
+            "user_id": None,
+        }
 
 
 def _integer(name: str, value: Any) -> int:

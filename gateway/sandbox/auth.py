@@ -44,6 +44,6 @@ def _credential(request: Request) -> tuple[str, TokenKind]:
     authorization = request.headers.get("authorization")
     if authorization is not None:
         if authorization.lower().startswith(BEARER_PREFIX):
-            return authorization[len(BEARER_PREFIX):].strip(), "oauth"
+            return authorization[len(BEARER_PREFIX) :].strip(), "oauth"
         return "", "oauth"
     return request.query_params.get(API_TOKEN_QUERY, ""), "api_token"

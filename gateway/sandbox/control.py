@@ -101,7 +101,8 @@ class Control:
     def count(self, method: str | None = None, path: str | None = None) -> int:
         """Recorded requests with this method (any when None) and path (exact, or prefix with "*")."""
         return sum(
-            1 for request in self.requests
+            1
+            for request in self.requests
             if (method is None or request.method == method.upper()) and path_matches(path, request.path)
         )
 

@@ -86,8 +86,8 @@ def route_path(scope: Scope) -> str:
     """The path below the app's mount point (e.g. "/api/v1/activities")."""
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
-    if root and path.startswith(root) and path[len(root):].startswith("/"):
-        return path[len(root):]
+    if root and path.startswith(root) and path[len(root) :].startswith("/"):
+        return path[len(root) :]
     return path
 
 
@@ -100,8 +100,7 @@ async def _answer_fault(fault: Fault, send: Send, record: RecordedRequest) -> No
         record.status = 200
         await _send_raw(send, 200, MALFORMED_BODY)
     else:
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
         raise ConnectionDropped() if fault.kind == "drop" else ConnectionRefused()
 
 

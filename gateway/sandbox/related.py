@@ -24,10 +24,13 @@ def related_objects(
     if user_ids:
         related["user"] = _keyed(entities.users(company_id, user_ids), shapes_v1.user_summary)
     shapers: tuple[tuple[str, Entity, str, Callable[[Record], JSONObject]], ...] = (
-        ("person", "person", "person_id",
-         lambda row: shapes_v1.person_summary(row, with_active_flag=with_active_flag)),
-        ("organization", "organization", "org_id",
-         lambda row: shapes_v1.organization_summary(row, with_active_flag=with_active_flag)),
+        ("person", "person", "person_id", lambda row: shapes_v1.person_summary(row, with_active_flag=with_active_flag)),
+        (
+            "organization",
+            "organization",
+            "org_id",
+            lambda row: shapes_v1.organization_summary(row, with_active_flag=with_active_flag),
+        ),
         ("deal", "deal", "deal_id", shapes_v1.deal_summary),
     )
     for key, entity, column, shape in shapers:

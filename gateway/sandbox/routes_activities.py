@@ -36,8 +36,7 @@ def activity_routes(api: Api) -> list[Route]:
         api.route("/api/v1/activities", list_activities, method="GET", cost=COSTS["list"]),
         api.route("/api/v1/activities", add_activity, method="POST", cost=COSTS["write"]),
         api.route("/api/v1/activities", delete_activities, method="DELETE", cost=COSTS["bulk_delete"]),
-        api.route("/api/v1/activities/collection", activities_collection, method="GET",
-                  cost=COSTS["collection"]),
+        api.route("/api/v1/activities/collection", activities_collection, method="GET", cost=COSTS["collection"]),
         api.route("/api/v1/activities/{id}", get_activity, method="GET", cost=COSTS["get"]),
         api.route("/api/v1/activities/{id}", update_activity, method="PUT", cost=COSTS["write"]),
         api.route("/api/v1/activities/{id}", delete_activity, method="DELETE", cost=COSTS["delete"]),
@@ -54,12 +53,14 @@ async def list_activities(call: Call) -> Reply:
     if len(rows) > limit:
         pagination["next_start"] = start + limit
     rows = rows[:limit]
-    return Reply({
-        "success": True,
-        "data": [shapes_v1.activity(row) for row in rows] or None,
-        "additional_data": {"pagination": pagination},
-        "related_objects": _related(call, rows, with_active_flag=False),
-    })
+    return Reply(
+        {
+            "success": True,
+            "data": [shapes_v1.activity(row) for row in rows] or None,
+            "additional_data": {"pagination": pagination},
+            "related_objects": _related(call, rows, with_active_flag=False),
+        }
+    )
 
 
 def _list_filter(call: Call) -> ActivityFilter:
@@ -84,11 +85,13 @@ def _saved_filter(call: Call) -> list[ActivityFilter]:
     if saved is None:
         raise bad_request(f"Filter {filter_id} not found")
     conditions = saved["conditions"]
-    return [ActivityFilter(
-        user_id=conditions.get("user_id"),
-        types=tuple(conditions.get("types", ())),
-        done=conditions.get("done"),
-    )]
+    return [
+        ActivityFilter(
+            user_id=conditions.get("user_id"),
+            types=tuple(conditions.get("types", ())),
+            done=conditions.get("done"),
+        )
+    ]
 
 
 async def activities_collection(call: Call) -> Reply:
@@ -107,20 +110,24 @@ async def activities_collection(call: Call) -> Reply:
     )
     rows = call.store.activities.after(call.company_id, [activity_filter], after_id=after_id, limit=limit + 1)
     next_cursor = params.encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
-    return Reply({
-        "success": True,
-        "data": [shapes_v1.collection_item(row) for row in rows[:limit]] or None,
-        "additional_data": {"next_cursor": next_cursor},
-    })
+    return Reply(
+        {
+            "success": True,
+            "data": [shapes_v1.collection_item(row) for row in rows[:limit]] or None,
+            "additional_data": {"next_cursor": next_cursor},
+        }
+    )
 
 
 async def get_activity(call: Call) -> Reply:
     row = _activity(call, include_deleted=True)
-    return Reply({
-        "success": True,
-        "data": shapes_v1.activity(row),
-        "related_objects": _related(call, [row], with_active_flag=False),
-    })
+    return Reply(
+        {
+            "success": True,
+            "data": shapes_v1.activity(row),
+            "related_objects": _related(call, [row], with_active_flag=False),
+        }
+    )
 
 
 async def add_activity(call: Call) -> Reply:
@@ -158,9 +165,7 @@ async def delete_activity(call: Call) -> Reply:
 
 async def delete_activities(call: Call) -> Reply:
     ids = params.id_list(call.request.query_params.get("ids"), "ids")
-    deleted = call.store.activities.soft_delete(
-        call.company_id, ids, user_id=call.caller.user_id, now=utc_now()
-    )
+    deleted = call.store.activities.soft_delete(call.company_id, ids, user_id=call.caller.user_id, now=utc_now())
     return Reply({"success": True, "data": {"id": deleted}})
 
 
@@ -175,15 +180,18 @@ def _activity(call: Call, *, include_deleted: bool, activity_id: int | None = No
 
 def _written(call: Call, result: WriteResult, *, status: int) -> Reply:
     row = _activity(call, include_deleted=False, activity_id=result.activity_id)
-    return Reply({
-        "success": True,
-        "data": shapes_v1.activity(row),
-        "additional_data": {
-            "updates_story_id": result.story_id,
-            "more_activities_scheduled_in_context": call.store.activities.has_undone_in_context(row),
+    return Reply(
+        {
+            "success": True,
+            "data": shapes_v1.activity(row),
+            "additional_data": {
+                "updates_story_id": result.story_id,
+                "more_activities_scheduled_in_context": call.store.activities.has_undone_in_context(row),
+            },
+            "related_objects": _related(call, [row], with_active_flag=True),
         },
-        "related_objects": _related(call, [row], with_active_flag=True),
-    }, status)
+        status,
+    )
 
 
 def _related(call: Call, rows: list[Record], *, with_active_flag: bool) -> JSONObject:

@@ -52,27 +52,31 @@ async def get_person(call: Call) -> Reply:
     related: JSONObject = {"user": {str(owner["id"]): shapes_v1.user_summary(owner)}}
     if org is not None:
         related["organization"] = {str(org["id"]): _org_summary(org)}
-    return Reply({
-        "success": True,
-        "data": shapes_v1.person_detail(person, owner, org, counts),
-        "additional_data": {"dropbox_email": shapes_v1.mailbox(person)},
-        "related_objects": related,
-    })
+    return Reply(
+        {
+            "success": True,
+            "data": shapes_v1.person_detail(person, owner, org, counts),
+            "additional_data": {"dropbox_email": shapes_v1.mailbox(person)},
+            "related_objects": related,
+        }
+    )
 
 
 async def get_organization(call: Call) -> Reply:
     org = _entity(call, "organization")
     owner = _user_row(call, org["owner_id"])
     counts = call.store.entities.activity_counts(call.company_id, "org_id", org["id"])
-    return Reply({
-        "success": True,
-        "data": shapes_v1.organization_detail(org, owner, counts),
-        "additional_data": {"followers": {}, "dropbox_email": shapes_v1.mailbox(org)},
-        "related_objects": {
-            "organization": {str(org["id"]): _org_summary(org)},
-            "user": {str(owner["id"]): shapes_v1.user_summary(owner)},
-        },
-    })
+    return Reply(
+        {
+            "success": True,
+            "data": shapes_v1.organization_detail(org, owner, counts),
+            "additional_data": {"followers": {}, "dropbox_email": shapes_v1.mailbox(org)},
+            "related_objects": {
+                "organization": {str(org["id"]): _org_summary(org)},
+                "user": {str(owner["id"]): shapes_v1.user_summary(owner)},
+            },
+        }
+    )
 
 
 async def get_deal(call: Call) -> Reply:
@@ -84,12 +88,14 @@ async def get_deal(call: Call) -> Reply:
         "organization": _linked(call, "organization", deal["org_id"]),
     }
     counts = call.store.entities.activity_counts(call.company_id, "deal_id", deal["id"])
-    return Reply({
-        "success": True,
-        "data": shapes_v1.deal_detail(deal, links, counts),
-        "additional_data": {"dropbox_email": f"{deal['company_domain']}+deal{deal['id']}@pipedrivemail.com"},
-        "related_objects": _deal_related(call, deal, links),
-    })
+    return Reply(
+        {
+            "success": True,
+            "data": shapes_v1.deal_detail(deal, links, counts),
+            "additional_data": {"dropbox_email": f"{deal['company_domain']}+deal{deal['id']}@pipedrivemail.com"},
+            "related_objects": _deal_related(call, deal, links),
+        }
+    )
 
 
 def _deal_related(call: Call, deal: Record, links: dict[str, Record | None]) -> JSONObject:
@@ -98,8 +104,7 @@ def _deal_related(call: Call, deal: Record, links: dict[str, Record | None]) -> 
     if links["organization"] is not None:
         related["organization"] = {str(deal["org_id"]): _org_summary(links["organization"])}
     if links["person"] is not None:
-        related["person"] = {str(deal["person_id"]): shapes_v1.person_summary(
-            links["person"], with_active_flag=True)}
+        related["person"] = {str(deal["person_id"]): shapes_v1.person_summary(links["person"], with_active_flag=True)}
     stage = call.store.entities.stage(call.company_id, deal["stage_id"])
     if stage is not None:
         related["stage"] = {str(stage["id"]): shapes_v1.stage_summary(stage)}

@@ -77,4 +77,3 @@ def _insert_company(database: Database, company: CompanySpec, rng: random.Random
         for row in rows:
             database.insert(table, row)
     return contacts
-

@@ -24,8 +24,14 @@ RECURRING_PER_COMPANY = 3
 FILES_PER_COMPANY = 2
 
 _TYPE_WEIGHTS = {
-    "call": 30, "meeting": 20, "task": 18, "deadline": 8, "email": 12, "lunch": 4,
-    "site_visit": 5, "fax": 3,
+    "call": 30,
+    "meeting": 20,
+    "task": 18,
+    "deadline": 8,
+    "email": 12,
+    "lunch": 4,
+    "site_visit": 5,
+    "fax": 3,
 }
 _TIMED_TYPES = frozenset({"call", "meeting", "lunch", "site_visit"})
 _PLACE_TYPES = frozenset({"meeting", "lunch", "site_visit"})
@@ -40,19 +46,34 @@ _SUBJECTS = {
     "fax": ("Fax signed contract",),
 }
 _NOTES = (
-    "Bring the draft", "Ask about the budget", "Check the renewal date",
-    "They prefer mornings", "Send the deck beforehand",
+    "Bring the draft",
+    "Ask about the budget",
+    "Check the renewal date",
+    "They prefer mornings",
+    "Send the deck beforehand",
 )
 _FREE_TEXT_PLACES = ("Client office, 3rd floor", "Cafe Central", "Main lobby")
 _ATTENDEE_STATUSES = ("noreply", "accepted", "declined", "tentative")
 _NO_EXTRAS: Record = {
-    "reference_type": None, "reference_id": None, "conference_meeting_client": None,
-    "conference_meeting_url": None, "conference_meeting_id": None,
-    "last_notification_time": None, "last_notification_user_id": None,
-    "notification_language_id": None, "calendar_sync_include_context": None,
-    "gcal_event_id": None, "google_calendar_id": None, "google_calendar_etag": None,
-    "source_timezone": None, "rec_rule": None, "rec_rule_extension": None,
-    "rec_master_activity_id": None, "series": None, "file": None, "project_id": None,
+    "reference_type": None,
+    "reference_id": None,
+    "conference_meeting_client": None,
+    "conference_meeting_url": None,
+    "conference_meeting_id": None,
+    "last_notification_time": None,
+    "last_notification_user_id": None,
+    "notification_language_id": None,
+    "calendar_sync_include_context": None,
+    "gcal_event_id": None,
+    "google_calendar_id": None,
+    "google_calendar_etag": None,
+    "source_timezone": None,
+    "rec_rule": None,
+    "rec_rule_extension": None,
+    "rec_master_activity_id": None,
+    "series": None,
+    "file": None,
+    "project_id": None,
 }
 
 
@@ -62,8 +83,11 @@ def generate_activities(company: CompanySpec, contacts: Contacts, rng: random.Ra
     for row in rng.sample(rows, RECURRING_PER_COMPANY):
         _make_recurring(row)
     for number, row in enumerate(rng.sample(rows, FILES_PER_COMPANY), start=1):
-        row["file"] = {"id": f"{company.id}{number:03d}", "clean_name": "voice-note.m4a",
-                       "url": f"https://files.sandbox.test/{company.domain}/{number}.m4a"}
+        row["file"] = {
+            "id": f"{company.id}{number:03d}",
+            "clean_name": "voice-note.m4a",
+            "url": f"https://files.sandbox.test/{company.domain}/{number}.m4a",
+        }
     for row in rng.sample(rows, company.deleted_activities):
         row.update(active_flag=0, update_time=_stamp(SEED_NOW), update_user_id=company.admin.id)
     return rows
@@ -74,9 +98,13 @@ def _activity(company: CompanySpec, contacts: Contacts, rng: random.Random) -> R
     added = datetime.strptime(seed_time(rng, ACTIVITIES_START, ACTIVITIES_SPAN), V1_TIMESTAMP_FORMAT)
     type_key = _type(added, rng)
     row: Record = {
-        **_NO_EXTRAS, "company_id": company.id, "user_id": owner, "type": type_key,
+        **_NO_EXTRAS,
+        "company_id": company.id,
+        "user_id": owner,
+        "type": type_key,
         "created_by_user_id": owner if rng.random() < 0.8 else company.admin.id,
-        "add_time": _stamp(added), "active_flag": 1,
+        "add_time": _stamp(added),
+        "active_flag": 1,
     }
     row.update(_schedule(type_key, added, rng))
     row.update(_links(contacts, rng))
@@ -122,15 +150,16 @@ def _links(contacts: Contacts, rng: random.Random) -> Record:
         lead = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         person = rng.choice(contacts.persons)["id"] if rng.random() < 0.5 else None
     return {
-        "deal_id": deal["id"] if deal else None, "person_id": person, "org_id": org, "lead_id": lead,
+        "deal_id": deal["id"] if deal else None,
+        "person_id": person,
+        "org_id": org,
+        "lead_id": lead,
         "participants": _participants(person, org, contacts, rng),
         "project_id": rng.randrange(1, 6) if rng.random() < 0.03 else None,
     }
 
 
-def _participants(
-    person: int | None, org: int | None, contacts: Contacts, rng: random.Random
-) -> list[Record] | None:
+def _participants(person: int | None, org: int | None, contacts: Contacts, rng: random.Random) -> list[Record] | None:
     if person is None:
         return None
     participants = [{"person_id": person, "primary_flag": True}]
@@ -149,8 +178,12 @@ def _progress(row: Record, added: datetime, rng: random.Random) -> Record:
     if done:
         finished = max(due, added) + timedelta(hours=rng.randrange(0, 48))
         done_at = min(finished, SEED_NOW - timedelta(minutes=1))
-        return {"done": 1, "marked_as_done_time": _stamp(done_at),
-                "update_time": _stamp(done_at), "update_user_id": editor}
+        return {
+            "done": 1,
+            "marked_as_done_time": _stamp(done_at),
+            "update_time": _stamp(done_at),
+            "update_user_id": editor,
+        }
     edited = added if rng.random() < 0.6 else added + (SEED_NOW - added) * rng.random()
     return {"done": 0, "marked_as_done_time": "", "update_time": _stamp(edited), "update_user_id": editor}
 
@@ -190,20 +223,22 @@ def _place(type_key: str, rng: random.Random) -> Record:
     return {"location": address.short, **parsed}
 
 
-def _guests(
-    type_key: str, row: Record, company: CompanySpec, contacts: Contacts, rng: random.Random
-) -> Record:
+def _guests(type_key: str, row: Record, company: CompanySpec, contacts: Contacts, rng: random.Random) -> Record:
     if type_key not in _PLACE_TYPES or rng.random() < 0.5:
         return {"attendees": None}
     attendees = [_guest(number, company, contacts, rng) for number in range(rng.randint(1, 2))]
     extras: Record = {"attendees": attendees}
     if rng.random() < 0.5:
-        extras.update(last_notification_time=row["add_time"], last_notification_user_id=row["user_id"],
-                      notification_language_id=1)
+        extras.update(
+            last_notification_time=row["add_time"], last_notification_user_id=row["user_id"], notification_language_id=1
+        )
     if type_key == "meeting" and rng.random() < 0.3:
         meeting_id = str(rng.randrange(10**9, 10**10))
-        extras.update(conference_meeting_client="zoom-app", conference_meeting_id=meeting_id,
-                      conference_meeting_url=f"https://zoom.example/j/{meeting_id}")
+        extras.update(
+            conference_meeting_client="zoom-app",
+            conference_meeting_id=meeting_id,
+            conference_meeting_url=f"https://zoom.example/j/{meeting_id}",
+        )
     return extras
 
 
@@ -211,10 +246,22 @@ def _guest(number: int, company: CompanySpec, contacts: Contacts, rng: random.Ra
     status = rng.choice(_ATTENDEE_STATUSES)
     if rng.random() < 0.5:
         person = rng.choice(contacts.persons)
-        return {"email_address": person["emails"][0]["value"], "is_organizer": 0, "name": person["name"],
-                "person_id": person["id"], "status": status, "user_id": None}
-    return {"email_address": f"guest{number + 1}@{company.domain}-partner.example", "is_organizer": 0,
-            "name": None, "person_id": None, "status": status, "user_id": None}
+        return {
+            "email_address": person["emails"][0]["value"],
+            "is_organizer": 0,
+            "name": person["name"],
+            "person_id": person["id"],
+            "status": status,
+            "user_id": None,
+        }
+    return {
+        "email_address": f"guest{number + 1}@{company.domain}-partner.example",
+        "is_organizer": 0,
+        "name": None,
+        "person_id": None,
+        "status": status,
+        "user_id": None,
+    }
 
 
 def _make_recurring(row: Record) -> None:
@@ -223,9 +270,12 @@ def _make_recurring(row: Record) -> None:
     start = date.fromisoformat(row["due_date"])
     due_time = row["due_time"] or "09:00"
     row.update(
-        due_time=due_time, rec_rule="RRULE:FREQ=WEEKLY;COUNT=4", source_timezone="Europe/Tallinn",
-        series=[{"due_date": (start + timedelta(weeks=week)).isoformat(), "due_time": f"{due_time}:00"}
-                for week in range(4)],
+        due_time=due_time,
+        rec_rule="RRULE:FREQ=WEEKLY;COUNT=4",
+        source_timezone="Europe/Tallinn",
+        series=[
+            {"due_date": (start + timedelta(weeks=week)).isoformat(), "due_time": f"{due_time}:00"} for week in range(4)
+        ],
     )
 
 

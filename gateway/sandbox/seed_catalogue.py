@@ -42,8 +42,11 @@ ACTIVITY_TYPES: tuple[TypeSpec, ...] = (
 )
 
 STAGES: tuple[tuple[str, int], ...] = (
-    ("Qualified", 10), ("Contact made", 20), ("Demo scheduled", 40),
-    ("Proposal made", 60), ("Negotiations started", 80),
+    ("Qualified", 10),
+    ("Contact made", 20),
+    ("Demo scheduled", 40),
+    ("Proposal made", 60),
+    ("Negotiations started", 80),
 )
 
 
@@ -82,8 +85,7 @@ class CompanySpec:
         """Rows per table for types, the pipeline, its stages and the saved filters."""
         return {
             "activity_types": self._type_rows(),
-            "pipelines": [{"id": self.id, "company_id": self.id, "name": "Sales",
-                           "order_nr": 1, "active": 1}],
+            "pipelines": [{"id": self.id, "company_id": self.id, "name": "Sales", "order_nr": 1, "active": 1}],
             "stages": self._stage_rows(),
             "filters": self._filter_rows(),
         }
@@ -94,36 +96,60 @@ class CompanySpec:
     def _user_row(self, user: UserSpec) -> Record:
         first = user.name.split()[0].lower()
         return {
-            "id": user.id, "company_id": self.id, "name": user.name,
-            "email": f"{first}@{self.domain}.test", "phone": None,
-            "is_admin": int(user.is_admin), "active_flag": int(user.active),
+            "id": user.id,
+            "company_id": self.id,
+            "name": user.name,
+            "email": f"{first}@{self.domain}.test",
+            "phone": None,
+            "is_admin": int(user.is_admin),
+            "active_flag": int(user.active),
             "has_pic": int(user.has_pic),
             "pic_hash": f"{user.id:04x}c0ffee" if user.has_pic else None,
             "icon_url": f"https://pics.sandbox.test/{user.id}.png" if user.has_pic else None,
-            "default_currency": self.currency, "locale": "en_US", "lang": 1,
-            "timezone_name": self.timezone[0], "timezone_offset": self.timezone[1],
-            "role_id": 1, "has_created_company": int(user.is_admin),
+            "default_currency": self.currency,
+            "locale": "en_US",
+            "lang": 1,
+            "timezone_name": self.timezone[0],
+            "timezone_offset": self.timezone[1],
+            "role_id": 1,
+            "has_created_company": int(user.is_admin),
             "permission_set_id": f"00000000-0000-4000-8000-{user.id:012d}",
-            "activated": int(user.active), "created": CATALOGUE_TIME,
-            "modified": CATALOGUE_TIME, "last_login": "2025-01-06 07:45:00" if user.active else None,
+            "activated": int(user.active),
+            "created": CATALOGUE_TIME,
+            "modified": CATALOGUE_TIME,
+            "last_login": "2025-01-06 07:45:00" if user.active else None,
         }
 
     def _type_rows(self) -> list[Record]:
         base = self.index * len(ACTIVITY_TYPES)
         return [
-            {"id": base + order, "company_id": self.id, "order_nr": order, "name": spec.name,
-             "key_string": spec.key_string, "icon_key": spec.icon_key,
-             "active_flag": int(spec.active), "color": spec.color,
-             "is_custom_flag": int(spec.is_custom), "add_time": CATALOGUE_TIME,
-             "update_time": CATALOGUE_TIME}
+            {
+                "id": base + order,
+                "company_id": self.id,
+                "order_nr": order,
+                "name": spec.name,
+                "key_string": spec.key_string,
+                "icon_key": spec.icon_key,
+                "active_flag": int(spec.active),
+                "color": spec.color,
+                "is_custom_flag": int(spec.is_custom),
+                "add_time": CATALOGUE_TIME,
+                "update_time": CATALOGUE_TIME,
+            }
             for order, spec in enumerate(ACTIVITY_TYPES, start=1)
         ]
 
     def _stage_rows(self) -> list[Record]:
         base = self.index * len(STAGES)
         return [
-            {"id": base + order, "company_id": self.id, "pipeline_id": self.id, "name": name,
-             "order_nr": order, "deal_probability": probability}
+            {
+                "id": base + order,
+                "company_id": self.id,
+                "pipeline_id": self.id,
+                "name": name,
+                "order_nr": order,
+                "deal_probability": probability,
+            }
             for order, (name, probability) in enumerate(STAGES, start=1)
         ]
 
@@ -135,15 +161,23 @@ class CompanySpec:
         )
         base = self.index * len(conditions)
         return [
-            {"id": base + number, "company_id": self.id, "user_id": self.admin.id,
-             "name": name, "conditions": json.dumps(condition)}
+            {
+                "id": base + number,
+                "company_id": self.id,
+                "user_id": self.admin.id,
+                "name": name,
+                "conditions": json.dumps(condition),
+            }
             for number, (name, condition) in enumerate(conditions, start=1)
         ]
 
 
 COMPANIES: tuple[CompanySpec, ...] = (
     CompanySpec(
-        index=0, name="Acme Demo", domain="acme-demo", currency="EUR",
+        index=0,
+        name="Acme Demo",
+        domain="acme-demo",
+        currency="EUR",
         timezone=("Europe/Tallinn", "+02:00"),
         users=(
             UserSpec(1, "Sam Ortiz", is_admin=True, has_pic=True),
@@ -152,10 +186,17 @@ COMPANIES: tuple[CompanySpec, ...] = (
             UserSpec(4, "Mia Kowalski"),
             UserSpec(5, "Omar Haddad", active=False),
         ),
-        organizations=12, persons=40, deals=25, activities=340, deleted_activities=4,
+        organizations=12,
+        persons=40,
+        deals=25,
+        activities=340,
+        deleted_activities=4,
     ),
     CompanySpec(
-        index=1, name="Globex Test", domain="globex-test", currency="USD",
+        index=1,
+        name="Globex Test",
+        domain="globex-test",
+        currency="USD",
         timezone=("America/New_York", "-05:00"),
         users=(
             UserSpec(6, "Iris Novak", is_admin=True),
@@ -164,6 +205,10 @@ COMPANIES: tuple[CompanySpec, ...] = (
             UserSpec(9, "Paul Mensah"),
             UserSpec(10, "Eva Lind", active=False),
         ),
-        organizations=5, persons=15, deals=8, activities=310, deleted_activities=3,
+        organizations=5,
+        persons=15,
+        deals=8,
+        activities=310,
+        deleted_activities=3,
     ),
 )

@@ -36,9 +36,12 @@ class Address:
     def parts(self) -> dict[str, str]:
         """The parsed parts keyed like the v1 `location_*` suffixes (missing parts are "")."""
         known = {
-            "street_number": self.street_number, "route": self.route,
-            "postal_code": self.postal_code, "locality": self.locality,
-            "admin_area_level_1": self.admin_area_level_1, "country": self.country,
+            "street_number": self.street_number,
+            "route": self.route,
+            "postal_code": self.postal_code,
+            "locality": self.locality,
+            "admin_area_level_1": self.admin_area_level_1,
+            "country": self.country,
             "formatted_address": self.formatted,
         }
         return {part: known.get(part, "") for part in LOCATION_PARTS}
@@ -56,17 +59,57 @@ ADDRESSES: tuple[Address, ...] = (
 )
 
 _ORGANIZATION_NAMES = (
-    "Northwind Traders", "Blue Harbor Ltd", "Kestrel Logistics", "Vantage Dental", "Orchard & Co",
-    "Polar Freight", "Sunline Energy", "Tidewater Foods", "Brightpath Schools", "Granite Works",
-    "Lumen Optics", "Riverside Clinic", "Atlas Print", "Copperleaf Hotels", "Meridian Labs",
-    "Silverpine Realty", "Harborview Legal",
+    "Northwind Traders",
+    "Blue Harbor Ltd",
+    "Kestrel Logistics",
+    "Vantage Dental",
+    "Orchard & Co",
+    "Polar Freight",
+    "Sunline Energy",
+    "Tidewater Foods",
+    "Brightpath Schools",
+    "Granite Works",
+    "Lumen Optics",
+    "Riverside Clinic",
+    "Atlas Print",
+    "Copperleaf Hotels",
+    "Meridian Labs",
+    "Silverpine Realty",
+    "Harborview Legal",
 )
 _FIRST_NAMES = (
-    "Ana", "Ben", "Chloe", "David", "Elif", "Felix", "Grace", "Hugo", "Ines", "Jonas", "Kira",
-    "Lucas", "Maya", "Nils", "Olga", "Pedro", "Rosa", "Stefan", "Tara", "Victor",
+    "Ana",
+    "Ben",
+    "Chloe",
+    "David",
+    "Elif",
+    "Felix",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kira",
+    "Lucas",
+    "Maya",
+    "Nils",
+    "Olga",
+    "Pedro",
+    "Rosa",
+    "Stefan",
+    "Tara",
+    "Victor",
 )
 _LAST_NAMES = (
-    "Lopez", "Meyer", "Dubois", "Rossi", "Novak", "Jensen", "Silva", "Kowal", "Berg", "Fischer",
+    "Lopez",
+    "Meyer",
+    "Dubois",
+    "Rossi",
+    "Novak",
+    "Jensen",
+    "Silva",
+    "Kowal",
+    "Berg",
+    "Fischer",
 )
 _DEAL_PRODUCTS = ("renewal", "expansion", "pilot", "support plan", "onboarding", "licences")
 _LOST_REASONS = ("Price", "Went with a competitor", "No budget", "No response")
@@ -83,10 +126,13 @@ class Contacts:
     def tables(self) -> Iterator[tuple[str, list[Record]]]:
         """Rows per table ready to insert, in an order that satisfies the foreign keys."""
         yield "organizations", self.organizations
-        yield "persons", [
-            {**person, "emails": json.dumps(person["emails"]), "phones": json.dumps(person["phones"])}
-            for person in self.persons
-        ]
+        yield (
+            "persons",
+            [
+                {**person, "emails": json.dumps(person["emails"]), "phones": json.dumps(person["phones"])}
+                for person in self.persons
+            ],
+        )
         yield "deals", self.deals
 
     def persons_of(self, org_id: int | None) -> list[Record]:
@@ -129,27 +175,44 @@ def _organization(company: CompanySpec, org_id: int, name: str, rng: random.Rand
     parts = address.parts() if address else dict.fromkeys(LOCATION_PARTS)
     created = seed_time(rng, CONTACTS_START, CONTACTS_SPAN)
     return {
-        "id": org_id, "company_id": company.id, "name": name, "owner_id": _owner(company, rng),
+        "id": org_id,
+        "company_id": company.id,
+        "name": name,
+        "owner_id": _owner(company, rng),
         "address": address.formatted if address else None,
         **{f"address_{part}": value for part, value in parts.items()},
-        "visible_to": "3", "active_flag": 1, "add_time": created, "update_time": created,
+        "visible_to": "3",
+        "active_flag": 1,
+        "add_time": created,
+        "update_time": created,
     }
 
 
 def _person(
-    company: CompanySpec, person_id: int, full_name: tuple[str, str],
-    organizations: list[Record], rng: random.Random,
+    company: CompanySpec,
+    person_id: int,
+    full_name: tuple[str, str],
+    organizations: list[Record],
+    rng: random.Random,
 ) -> Record:
     first, last = full_name
     org = rng.choice(organizations) if rng.random() < 0.85 else None
     mail_domain = _slug(org["name"]) if org else "mail"
     created = seed_time(rng, CONTACTS_START, CONTACTS_SPAN)
     return {
-        "id": person_id, "company_id": company.id, "name": f"{first} {last}",
-        "first_name": first, "last_name": last, "owner_id": _owner(company, rng),
+        "id": person_id,
+        "company_id": company.id,
+        "name": f"{first} {last}",
+        "first_name": first,
+        "last_name": last,
+        "owner_id": _owner(company, rng),
         "org_id": org["id"] if org else None,
-        "emails": _emails(first, last, mail_domain, rng), "phones": _phones(person_id, rng),
-        "visible_to": "3", "active_flag": 1, "add_time": created, "update_time": created,
+        "emails": _emails(first, last, mail_domain, rng),
+        "phones": _phones(person_id, rng),
+        "visible_to": "3",
+        "active_flag": 1,
+        "add_time": created,
+        "update_time": created,
     }
 
 
@@ -162,9 +225,9 @@ def _emails(first: str, last: str, domain: str, rng: random.Random) -> list[Reco
 
 def _phones(person_id: int, rng: random.Random) -> list[Record]:
     roll = rng.random()
-    phones: list[Record] = [] if roll < 0.2 else [
-        {"label": "work", "value": f"+1 555 01{person_id % 100:02d}", "primary": True}
-    ]
+    phones: list[Record] = (
+        [] if roll < 0.2 else [{"label": "work", "value": f"+1 555 01{person_id % 100:02d}", "primary": True}]
+    )
     if roll > 0.8:
         phones.append({"label": "mobile", "value": f"+1 555 09{person_id % 100:02d}", "primary": False})
     return phones
@@ -179,19 +242,29 @@ def _deal(company: CompanySpec, deal_id: int, contacts: Contacts, rng: random.Ra
     closed = created if status == "open" else seed_time(rng, datetime(2024, 11, 1), timedelta(days=60))
     title_owner = org["name"] if org else person["name"]
     return {
-        "id": deal_id, "company_id": company.id,
+        "id": deal_id,
+        "company_id": company.id,
         "title": f"{title_owner} {rng.choice(_DEAL_PRODUCTS)}",
-        "value": rng.randrange(5, 500) * 100, "currency": company.currency, "status": status,
-        "pipeline_id": company.id, "stage_id": rng.choice(company.stage_ids()),
-        "user_id": owner, "creator_user_id": rng.choice((owner, company.admin.id)),
-        "person_id": person["id"], "org_id": org["id"] if org else None, "probability": None,
+        "value": rng.randrange(5, 500) * 100,
+        "currency": company.currency,
+        "status": status,
+        "pipeline_id": company.id,
+        "stage_id": rng.choice(company.stage_ids()),
+        "user_id": owner,
+        "creator_user_id": rng.choice((owner, company.admin.id)),
+        "person_id": person["id"],
+        "org_id": org["id"] if org else None,
+        "probability": None,
         "lost_reason": rng.choice(_LOST_REASONS) if status == "lost" else None,
         "expected_close_date": f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
         "close_time": closed if status != "open" else None,
         "won_time": closed if status == "won" else None,
         "lost_time": closed if status == "lost" else None,
-        "stage_change_time": closed, "visible_to": "3", "active_flag": 1,
-        "add_time": created, "update_time": closed,
+        "stage_change_time": closed,
+        "visible_to": "3",
+        "active_flag": 1,
+        "add_time": created,
+        "update_time": closed,
     }
 
 

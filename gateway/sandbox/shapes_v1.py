@@ -39,8 +39,7 @@ def _activity_values(row: Record) -> Record:
         "busy_flag": None if row["busy_flag"] is None else bool(row["busy_flag"]),
         "person_dropbox_bcc": mailbox(row) if row["person_id"] is not None else None,
         "deal_dropbox_bcc": (
-            f"{row['company_domain']}+deal{row['deal_id']}@pipedrivemail.com"
-            if row["deal_id"] is not None else None
+            f"{row['company_domain']}+deal{row['deal_id']}@pipedrivemail.com" if row["deal_id"] is not None else None
         ),
         "assigned_to_user_id": row["user_id"],
     }
@@ -48,10 +47,15 @@ def _activity_values(row: Record) -> Record:
 
 def activity_type(row: Record) -> JSONObject:
     return {
-        "id": row["id"], "order_nr": row["order_nr"], "name": row["name"],
-        "key_string": row["key_string"], "icon_key": row["icon_key"],
-        "active_flag": bool(row["active_flag"]), "color": row["color"],
-        "is_custom_flag": bool(row["is_custom_flag"]), "add_time": row["add_time"],
+        "id": row["id"],
+        "order_nr": row["order_nr"],
+        "name": row["name"],
+        "key_string": row["key_string"],
+        "icon_key": row["icon_key"],
+        "active_flag": bool(row["active_flag"]),
+        "color": row["color"],
+        "is_custom_flag": bool(row["is_custom_flag"]),
+        "add_time": row["add_time"],
         "update_time": row["update_time"],
     }
 
@@ -59,16 +63,25 @@ def activity_type(row: Record) -> JSONObject:
 def user(row: Record, *, caller_user_id: int) -> JSONObject:
     """The full user object of `/v1/users` and `/v1/users/{id}`."""
     return {
-        "id": row["id"], "name": row["name"], "default_currency": row["default_currency"],
-        "locale": row["locale"], "lang": row["lang"], "email": row["email"], "phone": row["phone"],
-        "activated": bool(row["activated"]), "last_login": row["last_login"],
-        "created": row["created"], "modified": row["modified"],
+        "id": row["id"],
+        "name": row["name"],
+        "default_currency": row["default_currency"],
+        "locale": row["locale"],
+        "lang": row["lang"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "activated": bool(row["activated"]),
+        "last_login": row["last_login"],
+        "created": row["created"],
+        "modified": row["modified"],
         "has_created_company": bool(row["has_created_company"]),
-        "access": [{"app": "global", "admin": bool(row["is_admin"]),
-                    "permission_set_id": row["permission_set_id"]}],
-        "active_flag": bool(row["active_flag"]), "timezone_name": row["timezone_name"],
-        "timezone_offset": row["timezone_offset"], "role_id": row["role_id"],
-        "icon_url": row["icon_url"], "is_you": row["id"] == caller_user_id,
+        "access": [{"app": "global", "admin": bool(row["is_admin"]), "permission_set_id": row["permission_set_id"]}],
+        "active_flag": bool(row["active_flag"]),
+        "timezone_name": row["timezone_name"],
+        "timezone_offset": row["timezone_offset"],
+        "role_id": row["role_id"],
+        "icon_url": row["icon_url"],
+        "is_you": row["id"] == caller_user_id,
         "is_deleted": not row["active_flag"],
     }
 
@@ -76,8 +89,12 @@ def user(row: Record, *, caller_user_id: int) -> JSONObject:
 def user_summary(row: Record) -> JSONObject:
     """A user inside `related_objects.user`."""
     return {
-        "id": row["id"], "name": row["name"], "email": row["email"], "has_pic": row["has_pic"],
-        "pic_hash": row["pic_hash"], "active_flag": bool(row["active_flag"]),
+        "id": row["id"],
+        "name": row["name"],
+        "email": row["email"],
+        "has_pic": row["has_pic"],
+        "pic_hash": row["pic_hash"],
+        "active_flag": bool(row["active_flag"]),
     }
 
 
@@ -93,8 +110,11 @@ def person_summary(row: Record, *, with_active_flag: bool) -> JSONObject:
 def organization_summary(row: Record, *, with_active_flag: bool) -> JSONObject:
     """An organization inside `related_objects.organization` (POST/PUT add `active_flag`)."""
     summary: JSONObject = {
-        "id": row["id"], "name": row["name"], "people_count": row["people_count"],
-        "owner_id": row["owner_id"], "address": row["address"],
+        "id": row["id"],
+        "name": row["name"],
+        "people_count": row["people_count"],
+        "owner_id": row["owner_id"],
+        "address": row["address"],
     }
     if with_active_flag:
         summary["active_flag"] = bool(row["active_flag"])
@@ -105,8 +125,13 @@ def organization_summary(row: Record, *, with_active_flag: bool) -> JSONObject:
 def deal_summary(row: Record) -> JSONObject:
     """A deal inside `related_objects.deal`."""
     return {
-        "id": row["id"], "title": row["title"], "status": row["status"], "value": row["value"],
-        "currency": row["currency"], "stage_id": row["stage_id"], "pipeline_id": row["pipeline_id"],
+        "id": row["id"],
+        "title": row["title"],
+        "status": row["status"],
+        "value": row["value"],
+        "currency": row["currency"],
+        "stage_id": row["stage_id"],
+        "pipeline_id": row["pipeline_id"],
     }
 
 
@@ -141,7 +166,8 @@ def expanded_person(row: Record) -> JSONObject:
 
 def activity_counts(counts: Record) -> JSONObject:
     return {
-        "activities_count": counts["total"], "done_activities_count": counts["done"],
+        "activities_count": counts["total"],
+        "done_activities_count": counts["done"],
         "undone_activities_count": counts["total"] - counts["done"],
     }
 
@@ -149,28 +175,52 @@ def activity_counts(counts: Record) -> JSONObject:
 def person_detail(row: Record, owner: Record, org: Record | None, counts: Record) -> JSONObject:
     primary = next((email["value"] for email in row["emails"] if email["primary"]), None)
     return {
-        "id": row["id"], "company_id": row["company_id"], "owner_id": expanded_user(owner),
-        "org_id": expanded_organization(org) if org else None, "name": row["name"],
-        "first_name": row["first_name"], "last_name": row["last_name"],
-        **activity_counts(counts), "email": row["emails"], "phone": row["phones"],
-        "first_char": row["name"][:1].lower(), "add_time": row["add_time"],
-        "update_time": row["update_time"], "visible_to": row["visible_to"],
-        "active_flag": bool(row["active_flag"]), "label": None, "label_ids": [],
-        "picture_id": None, "org_name": row["org_name"], "owner_name": row["owner_name"],
-        "primary_email": primary, "cc_email": mailbox(row),
+        "id": row["id"],
+        "company_id": row["company_id"],
+        "owner_id": expanded_user(owner),
+        "org_id": expanded_organization(org) if org else None,
+        "name": row["name"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        **activity_counts(counts),
+        "email": row["emails"],
+        "phone": row["phones"],
+        "first_char": row["name"][:1].lower(),
+        "add_time": row["add_time"],
+        "update_time": row["update_time"],
+        "visible_to": row["visible_to"],
+        "active_flag": bool(row["active_flag"]),
+        "label": None,
+        "label_ids": [],
+        "picture_id": None,
+        "org_name": row["org_name"],
+        "owner_name": row["owner_name"],
+        "primary_email": primary,
+        "cc_email": mailbox(row),
     }
 
 
 def organization_detail(row: Record, owner: Record, counts: Record) -> JSONObject:
     address_parts = {key: value for key, value in row.items() if key.startswith("address_")}
     return {
-        "id": row["id"], "company_id": row["company_id"], "owner_id": expanded_user(owner),
-        "name": row["name"], "people_count": row["people_count"], **activity_counts(counts),
-        "first_char": row["name"][:1].lower(), "add_time": row["add_time"],
-        "update_time": row["update_time"], "visible_to": row["visible_to"],
-        "active_flag": bool(row["active_flag"]), "label": None, "label_ids": [],
-        "picture_id": None, "address": row["address"], **address_parts,
-        "owner_name": row["owner_name"], "cc_email": mailbox(row),
+        "id": row["id"],
+        "company_id": row["company_id"],
+        "owner_id": expanded_user(owner),
+        "name": row["name"],
+        "people_count": row["people_count"],
+        **activity_counts(counts),
+        "first_char": row["name"][:1].lower(),
+        "add_time": row["add_time"],
+        "update_time": row["update_time"],
+        "visible_to": row["visible_to"],
+        "active_flag": bool(row["active_flag"]),
+        "label": None,
+        "label_ids": [],
+        "picture_id": None,
+        "address": row["address"],
+        **address_parts,
+        "owner_name": row["owner_name"],
+        "cc_email": mailbox(row),
     }
 
 
@@ -179,18 +229,33 @@ def deal_detail(row: Record, links: dict[str, Record | None], counts: Record) ->
     person, org = links["person"], links["organization"]
     assert links["user"] is not None and links["creator"] is not None
     return {
-        "id": row["id"], "company_id": row["company_id"],
-        "creator_user_id": expanded_user(links["creator"]), "user_id": expanded_user(links["user"]),
+        "id": row["id"],
+        "company_id": row["company_id"],
+        "creator_user_id": expanded_user(links["creator"]),
+        "user_id": expanded_user(links["user"]),
         "person_id": expanded_person(person) if person else None,
         "org_id": expanded_organization(org) if org else None,
-        "stage_id": row["stage_id"], "title": row["title"], "value": row["value"],
-        "currency": row["currency"], "add_time": row["add_time"], "update_time": row["update_time"],
-        "stage_change_time": row["stage_change_time"], "active": row["status"] == "open",
-        "deleted": not row["active_flag"], "status": row["status"],
-        "probability": row["probability"], "lost_reason": row["lost_reason"],
-        "visible_to": row["visible_to"], "close_time": row["close_time"],
-        "pipeline_id": row["pipeline_id"], "won_time": row["won_time"], "lost_time": row["lost_time"],
-        "expected_close_date": row["expected_close_date"], **activity_counts(counts),
-        "person_name": row["person_name"], "org_name": row["org_name"],
-        "owner_name": row["owner_name"], "cc_email": mailbox(row),
+        "stage_id": row["stage_id"],
+        "title": row["title"],
+        "value": row["value"],
+        "currency": row["currency"],
+        "add_time": row["add_time"],
+        "update_time": row["update_time"],
+        "stage_change_time": row["stage_change_time"],
+        "active": row["status"] == "open",
+        "deleted": not row["active_flag"],
+        "status": row["status"],
+        "probability": row["probability"],
+        "lost_reason": row["lost_reason"],
+        "visible_to": row["visible_to"],
+        "close_time": row["close_time"],
+        "pipeline_id": row["pipeline_id"],
+        "won_time": row["won_time"],
+        "lost_time": row["lost_time"],
+        "expected_close_date": row["expected_close_date"],
+        **activity_counts(counts),
+        "person_name": row["person_name"],
+        "org_name": row["org_name"],
+        "owner_name": row["owner_name"],
+        "cc_email": mailbox(row),
     }

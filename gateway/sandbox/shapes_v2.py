@@ -19,21 +19,34 @@ JSONObject = dict[str, Any]
 def activity(row: Record) -> JSONObject:
     busy = row["busy_flag"]
     return {
-        "id": row["id"], "subject": row["subject"], "type": row["type"],
-        "owner_id": row["user_id"], "creator_user_id": row["created_by_user_id"],
-        "is_deleted": not row["active_flag"], "add_time": to_rfc3339(row["add_time"]),
-        "update_time": to_rfc3339(row["update_time"]), "deal_id": row["deal_id"],
-        "lead_id": row["lead_id"], "person_id": row["person_id"], "org_id": row["org_id"],
-        "project_id": row["project_id"], "due_date": row["due_date"],
-        "due_time": to_hhmmss(row["due_time"]), "duration": to_hhmmss(row["duration"]),
-        "busy": bool(row["due_time"]) if busy is None else bool(busy), "done": bool(row["done"]),
+        "id": row["id"],
+        "subject": row["subject"],
+        "type": row["type"],
+        "owner_id": row["user_id"],
+        "creator_user_id": row["created_by_user_id"],
+        "is_deleted": not row["active_flag"],
+        "add_time": to_rfc3339(row["add_time"]),
+        "update_time": to_rfc3339(row["update_time"]),
+        "deal_id": row["deal_id"],
+        "lead_id": row["lead_id"],
+        "person_id": row["person_id"],
+        "org_id": row["org_id"],
+        "project_id": row["project_id"],
+        "due_date": row["due_date"],
+        "due_time": to_hhmmss(row["due_time"]),
+        "duration": to_hhmmss(row["duration"]),
+        "busy": bool(row["due_time"]) if busy is None else bool(busy),
+        "done": bool(row["done"]),
         "marked_as_done_time": to_rfc3339(row["marked_as_done_time"]),
-        "location": _location(row), "participants": _participants(row["participants"]),
+        "location": _location(row),
+        "participants": _participants(row["participants"]),
         "attendees": _attendees(row["attendees"]),
         "conference_meeting_client": row["conference_meeting_client"],
         "conference_meeting_url": row["conference_meeting_url"],
         "conference_meeting_id": row["conference_meeting_id"],
-        "public_description": row["public_description"], "priority": None, "note": row["note"],
+        "public_description": row["public_description"],
+        "priority": None,
+        "note": row["note"],
     }
 
 
@@ -45,28 +58,39 @@ def _location(row: Record) -> JSONObject | None:
 
 
 def _participants(participants: list[Record] | None) -> list[JSONObject]:
-    return [
-        {"person_id": item["person_id"], "primary": item["primary_flag"]}
-        for item in participants or []
-    ]
+    return [{"person_id": item["person_id"], "primary": item["primary_flag"]} for item in participants or []]
 
 
 def _attendees(attendees: list[Record] | None) -> list[JSONObject]:
     return [
-        {"email": item["email_address"], "name": item["name"], "status": item["status"],
-         "is_organizer": bool(item["is_organizer"]), "person_id": item["person_id"],
-         "user_id": item["user_id"]}
+        {
+            "email": item["email_address"],
+            "name": item["name"],
+            "status": item["status"],
+            "is_organizer": bool(item["is_organizer"]),
+            "person_id": item["person_id"],
+            "user_id": item["user_id"],
+        }
         for item in attendees or []
     ]
 
 
 def person(row: Record) -> JSONObject:
     return {
-        "id": row["id"], "name": row["name"], "first_name": row["first_name"],
-        "last_name": row["last_name"], "owner_id": row["owner_id"], "org_id": row["org_id"],
-        "add_time": to_rfc3339(row["add_time"]), "update_time": to_rfc3339(row["update_time"]),
-        "emails": row["emails"], "phones": row["phones"], "is_deleted": not row["active_flag"],
-        "visible_to": int(row["visible_to"]), "label_ids": [], "picture_id": None,
+        "id": row["id"],
+        "name": row["name"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "owner_id": row["owner_id"],
+        "org_id": row["org_id"],
+        "add_time": to_rfc3339(row["add_time"]),
+        "update_time": to_rfc3339(row["update_time"]),
+        "emails": row["emails"],
+        "phones": row["phones"],
+        "is_deleted": not row["active_flag"],
+        "visible_to": int(row["visible_to"]),
+        "label_ids": [],
+        "picture_id": None,
     }
 
 
@@ -76,23 +100,41 @@ def organization(row: Record) -> JSONObject:
         parts = {part: row[f"address_{part}"] or None for part in LOCATION_PARTS}
         address = {"value": row["address"], **parts}
     return {
-        "id": row["id"], "name": row["name"], "owner_id": row["owner_id"],
-        "add_time": to_rfc3339(row["add_time"]), "update_time": to_rfc3339(row["update_time"]),
-        "is_deleted": not row["active_flag"], "visible_to": int(row["visible_to"]),
-        "address": address, "label_ids": [],
+        "id": row["id"],
+        "name": row["name"],
+        "owner_id": row["owner_id"],
+        "add_time": to_rfc3339(row["add_time"]),
+        "update_time": to_rfc3339(row["update_time"]),
+        "is_deleted": not row["active_flag"],
+        "visible_to": int(row["visible_to"]),
+        "address": address,
+        "label_ids": [],
     }
 
 
 def deal(row: Record) -> JSONObject:
     return {
-        "id": row["id"], "title": row["title"], "owner_id": row["user_id"],
-        "person_id": row["person_id"], "org_id": row["org_id"], "pipeline_id": row["pipeline_id"],
-        "stage_id": row["stage_id"], "value": row["value"], "currency": row["currency"],
-        "add_time": to_rfc3339(row["add_time"]), "update_time": to_rfc3339(row["update_time"]),
+        "id": row["id"],
+        "title": row["title"],
+        "owner_id": row["user_id"],
+        "person_id": row["person_id"],
+        "org_id": row["org_id"],
+        "pipeline_id": row["pipeline_id"],
+        "stage_id": row["stage_id"],
+        "value": row["value"],
+        "currency": row["currency"],
+        "add_time": to_rfc3339(row["add_time"]),
+        "update_time": to_rfc3339(row["update_time"]),
         "stage_change_time": to_rfc3339(row["stage_change_time"]),
-        "is_deleted": not row["active_flag"], "is_archived": False, "status": row["status"],
-        "probability": row["probability"], "lost_reason": row["lost_reason"],
-        "visible_to": int(row["visible_to"]), "close_time": to_rfc3339(row["close_time"]),
-        "won_time": to_rfc3339(row["won_time"]), "lost_time": to_rfc3339(row["lost_time"]),
-        "expected_close_date": row["expected_close_date"], "label_ids": [],
+        "is_deleted": not row["active_flag"],
+        "is_archived": False,
+        "status": row["status"],
+        "probability": row["probability"],
+        "lost_reason": row["lost_reason"],
+        "visible_to": int(row["visible_to"]),
+        "close_time": to_rfc3339(row["close_time"]),
+        "won_time": to_rfc3339(row["won_time"]),
+        "lost_time": to_rfc3339(row["lost_time"]),
+        "expected_close_date": row["expected_close_date"],
+        "label_ids": [],
     }

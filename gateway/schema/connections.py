@@ -39,8 +39,9 @@ class Window:
     before: str | None
 
     @classmethod
-    def parse(cls, limits: QueryLimits, *, first: int | None, after: str | None,
-              last: int | None, before: str | None) -> Window:
+    def parse(
+        cls, limits: QueryLimits, *, first: int | None, after: str | None, last: int | None, before: str | None
+    ) -> Window:
         for name, value in (("first", first), ("last", last)):
             if value is not None and not 0 <= value <= limits.max_page_size:
                 raise BadUserInput(f"`{name}` must be between 0 and {limits.max_page_size}, got {value}.")
@@ -138,7 +139,9 @@ class ActivityConnection(relay.Connection[Activity]):
         return _offset_page(nodes.query, window, info)
 
     @classmethod
-    def build(cls, items: list[tuple[str, ActivityRecord]], *, has_next: bool, has_previous: bool) -> ActivityConnection:
+    def build(
+        cls, items: list[tuple[str, ActivityRecord]], *, has_next: bool, has_previous: bool
+    ) -> ActivityConnection:
         edges = [relay.Edge(cursor=cursor, node=record) for cursor, record in items]
         page_info = relay.PageInfo(
             has_next_page=has_next,
@@ -163,12 +166,16 @@ async def _offset_page(query: ActivityListQuery, window: Window, info: strawberr
     return _offset_connection(page_records, start, has_next=more, has_previous=start > 0)
 
 
-def _offset_connection(records: list[ActivityRecord], start: int, *, has_next: bool, has_previous: bool) -> ActivityConnection:
+def _offset_connection(
+    records: list[ActivityRecord], start: int, *, has_next: bool, has_previous: bool
+) -> ActivityConnection:
     items = [(offset_cursor(start + i), record) for i, record in enumerate(records)]
     return ActivityConnection.build(items, has_next=has_next, has_previous=has_previous)
 
 
-async def _fetch_offset(query: ActivityListQuery, start: int, limit: int, info: strawberry.Info) -> list[ActivityRecord]:
+async def _fetch_offset(
+    query: ActivityListQuery, start: int, limit: int, info: strawberry.Info
+) -> list[ActivityRecord]:
     records, _ = await _fetch_offset_page(query, start, limit, info)
     return records
 
@@ -208,6 +215,10 @@ async def _collection_page(query: CollectionQuery, window: Window, info: strawbe
     items: list[tuple[str, ActivityRecord]] = []
     for index in range(skip, len(page.items)):
         is_last = index == len(page.items) - 1
-        cursor = collection_cursor(page.next_cursor, 0) if is_last and page.next_cursor else collection_cursor(upstream_cursor, index + 1)
+        cursor = (
+            collection_cursor(page.next_cursor, 0)
+            if is_last and page.next_cursor
+            else collection_cursor(upstream_cursor, index + 1)
+        )
         items.append((cursor, page.items[index]))
     return ActivityConnection.build(items, has_next=page.next_cursor is not None, has_previous=window.after is not None)

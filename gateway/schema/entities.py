@@ -24,13 +24,14 @@ from gateway.upstream.entities import (
     UserRecord,
 )
 
-from .nodes import RecordNode, RecordType, load_nodes
 from .links import deals, entity_field, link, organizations, persons, users
+from .nodes import RecordNode, RecordType, load_nodes
 
 PIPEDRIVE_ID = "The numeric id the REST API and the Pipedrive web app use."
 ACTIVE_FLAG = "False once deleted (v2 `is_deleted`, negated)."
 VISIBLE_TO = "Visibility group: 1 owner only, 3 owner's visibility group, 5 sub-groups, 7 whole company."
 LABEL_IDS = "Ids of the labels attached."
+
 
 @strawberry.type(name="ContactDetail", description="An e-mail address or phone number of a person.")
 class ContactDetailType(RecordType):
@@ -125,7 +126,6 @@ class Organization(RecordNode, relay.Node):
         return await load_nodes(info.context.loaders.organizations, node_ids)
 
 
-
 def _p(name: str, graphql_type: Any, description: str, *, as_list: bool = False) -> Any:
     return entity_field(persons, name, graphql_type, description, as_list=as_list)
 
@@ -143,7 +143,9 @@ class Person(RecordNode, relay.Node):
     owner_id = _p("owner_id", int | None, "Id of the user who owns the person.")
     owner = link(users, "owner_id", User, "The user who owns the person.", source=persons)
     org_id = _p("org_id", int | None, "Id of the organization the person belongs to.")
-    organization = link(organizations, "org_id", Organization, "The organization the person belongs to.", source=persons)
+    organization = link(
+        organizations, "org_id", Organization, "The organization the person belongs to.", source=persons
+    )
     add_time = _p("add_time", dt.datetime | None, "Creation time.")
     update_time = _p("update_time", dt.datetime | None, "Last update time.")
     active_flag = _p("active_flag", bool | None, ACTIVE_FLAG)

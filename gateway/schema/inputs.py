@@ -15,8 +15,23 @@ from typing import Any
 import strawberry
 
 WRITABLE_FIELDS: tuple[str, ...] = (
-    "subject", "type", "due_date", "due_time", "duration", "deal_id", "lead_id", "person_id", "project_id",
-    "org_id", "location", "public_description", "note", "user_id", "participants", "busy_flag", "attendees",
+    "subject",
+    "type",
+    "due_date",
+    "due_time",
+    "duration",
+    "deal_id",
+    "lead_id",
+    "person_id",
+    "project_id",
+    "org_id",
+    "location",
+    "public_description",
+    "note",
+    "user_id",
+    "participants",
+    "busy_flag",
+    "attendees",
     "done",
 )
 

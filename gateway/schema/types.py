@@ -28,8 +28,8 @@ from .descriptions import ACTIVITY_FIELD_DESCRIPTIONS as A
 from .descriptions import ACTIVITY_TYPE_FIELD_DESCRIPTIONS as T
 from .entities import Deal, Organization, Person, User
 from .ids import parse_numeric_id
-from .nodes import RecordNode, RecordType, load_nodes
 from .links import activities, deals, link, organizations, persons, users
+from .nodes import RecordNode, RecordType, load_nodes
 
 
 @strawberry.type(name="ActivityParticipant", description="A person linked to an activity.")
@@ -188,7 +188,9 @@ class Activity(RecordNode, relay.Node):
     file = completable("file", FileType | None)
 
     owner = link(users, "user_id", User, "The user the activity is assigned to (`userId`).", source=activities)
-    creator = link(users, "created_by_user_id", User, "The user who created the activity (`createdByUserId`).", source=activities)
+    creator = link(
+        users, "created_by_user_id", User, "The user who created the activity (`createdByUserId`).", source=activities
+    )
     deal = link(deals, "deal_id", Deal, "The linked deal (`dealId`).", source=activities)
     person = link(persons, "person_id", Person, "The linked (primary) person (`personId`).", source=activities)
     organization = link(organizations, "org_id", Organization, "The linked organization (`orgId`).", source=activities)

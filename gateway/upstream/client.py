@@ -12,17 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import UpstreamNotFound
-from .models import (
-    ActivityRecord,
-    ActivityTypeRecord,
-    ActivityWrite,
-    CursorPage,
-    OffsetPage,
-    parse_activity_type,
-    parse_v1_activity,
-    parse_v2_activity,
-)
 from .entities import (
     DealRecord,
     OrganizationRecord,
@@ -33,6 +22,17 @@ from .entities import (
     parse_v2_deal,
     parse_v2_organization,
     parse_v2_person,
+)
+from .errors import UpstreamNotFound
+from .models import (
+    ActivityRecord,
+    ActivityTypeRecord,
+    ActivityWrite,
+    CursorPage,
+    OffsetPage,
+    parse_activity_type,
+    parse_v1_activity,
+    parse_v2_activity,
 )
 from .transport import Call, CallLedger, Credentials, Json, UpstreamTransport
 
@@ -95,7 +95,7 @@ class CollectionQuery:
 
 def _v1_timestamp(value: dt.datetime) -> str:
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -155,9 +155,7 @@ class PipedriveClient:
         return _write_result(answer)
 
     async def update_activity(self, activity_id: int, body: Json) -> ActivityWrite:
-        answer = await self._send(
-            Call("PUT", "/v1/activities/{id}", f"v1/activities/{activity_id}", 10, body=body)
-        )
+        answer = await self._send(Call("PUT", "/v1/activities/{id}", f"v1/activities/{activity_id}", 10, body=body))
         return _write_result(answer)
 
     async def delete_activity(self, activity_id: int) -> int:

@@ -192,25 +192,60 @@ _TIMES = {"add_time": to_datetime, "update_time": to_datetime}
 _COMMON = {"id": to_int, "active_flag": to_bool, "visible_to": to_int, "label_ids": to_int_list, **_TIMES}
 
 USER_FIELDS: dict[str, Converter] = {
-    "id": to_int, "name": to_str, "email": to_str, "active_flag": to_bool, "phone": to_str,
-    "default_currency": to_str, "locale": to_str, "lang": to_int, "activated": to_bool,
-    "last_login": to_datetime, "created": to_datetime, "modified": to_datetime,
-    "has_created_company": to_bool, "timezone_name": to_str, "timezone_offset": to_str,
-    "role_id": to_int, "icon_url": to_str, "is_you": to_bool, "access": to_access,
+    "id": to_int,
+    "name": to_str,
+    "email": to_str,
+    "active_flag": to_bool,
+    "phone": to_str,
+    "default_currency": to_str,
+    "locale": to_str,
+    "lang": to_int,
+    "activated": to_bool,
+    "last_login": to_datetime,
+    "created": to_datetime,
+    "modified": to_datetime,
+    "has_created_company": to_bool,
+    "timezone_name": to_str,
+    "timezone_offset": to_str,
+    "role_id": to_int,
+    "icon_url": to_str,
+    "is_you": to_bool,
+    "access": to_access,
 }
 PERSON_FIELDS: dict[str, Converter] = {
-    **_COMMON, "name": to_str, "first_name": to_str, "last_name": to_str, "emails": to_contacts,
-    "phones": to_contacts, "owner_id": to_int, "org_id": to_int,
+    **_COMMON,
+    "name": to_str,
+    "first_name": to_str,
+    "last_name": to_str,
+    "emails": to_contacts,
+    "phones": to_contacts,
+    "owner_id": to_int,
+    "org_id": to_int,
 }
 ORGANIZATION_FIELDS: dict[str, Converter] = {
-    **_COMMON, "name": to_str, "owner_id": to_int, "address": to_text,
+    **_COMMON,
+    "name": to_str,
+    "owner_id": to_int,
+    "address": to_text,
     **{f"address_{part}": to_text for part in LOCATION_PARTS},
 }
 DEAL_FIELDS: dict[str, Converter] = {
-    **_COMMON, "title": to_str, "status": to_str, "value": to_float, "currency": to_str,
-    "stage_id": to_int, "pipeline_id": to_int, "owner_id": to_int, "person_id": to_int,
-    "org_id": to_int, "probability": to_int, "lost_reason": to_str, "expected_close_date": to_date,
-    "stage_change_time": to_datetime, "close_time": to_datetime, "won_time": to_datetime,
+    **_COMMON,
+    "title": to_str,
+    "status": to_str,
+    "value": to_float,
+    "currency": to_str,
+    "stage_id": to_int,
+    "pipeline_id": to_int,
+    "owner_id": to_int,
+    "person_id": to_int,
+    "org_id": to_int,
+    "probability": to_int,
+    "lost_reason": to_str,
+    "expected_close_date": to_date,
+    "stage_change_time": to_datetime,
+    "close_time": to_datetime,
+    "won_time": to_datetime,
     "lost_time": to_datetime,
 }
 
@@ -245,7 +280,9 @@ _USER = Shape(UserRecord, USER_FIELDS)
 _PERSON_V1 = Shape(PersonRecord, PERSON_FIELDS, renames={"email": "emails", "phone": "phones"})
 _PERSON_V2 = Shape(PersonRecord, PERSON_FIELDS, expanders={"is_deleted": _deleted})
 _ORGANIZATION_V1 = Shape(OrganizationRecord, ORGANIZATION_FIELDS)
-_ORGANIZATION_V2 = Shape(OrganizationRecord, ORGANIZATION_FIELDS, expanders={"is_deleted": _deleted, "address": _v2_address})
+_ORGANIZATION_V2 = Shape(
+    OrganizationRecord, ORGANIZATION_FIELDS, expanders={"is_deleted": _deleted, "address": _v2_address}
+)
 _DEAL_V1 = Shape(DealRecord, DEAL_FIELDS, renames={"user_id": "owner_id"}, expanders={"deleted": _deleted})
 _DEAL_V2 = Shape(DealRecord, DEAL_FIELDS, expanders={"is_deleted": _deleted})
 

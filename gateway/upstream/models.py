@@ -87,8 +87,8 @@ def to_datetime(value: Any) -> dt.datetime | None:
     text = str(value).replace("Z", "+00:00")
     parsed = dt.datetime.fromisoformat(text)
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+        return parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
 
 
 def to_hhmm(value: Any) -> str | None:

@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -309,7 +309,9 @@ def _decode(call: Call, response: httpx.Response) -> Json:
             )
         )
     if not isinstance(body, dict) or body.get("success") is not True:
-        raise UpstreamBadResponse(f"{where}: the upstream's answer is not the documented JSON envelope", endpoint=call.endpoint)
+        raise UpstreamBadResponse(
+            f"{where}: the upstream's answer is not the documented JSON envelope", endpoint=call.endpoint
+        )
     return body
 
 

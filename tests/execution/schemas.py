@@ -14,11 +14,10 @@ from collections.abc import Generator, Iterator
 from typing import Any, NewType
 
 import strawberry
-from graphql import GraphQLError
+from graphql import DirectiveLocation, GraphQLError
 from strawberry.directive import DirectiveValue
 from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.permission import BasePermission
-from graphql import DirectiveLocation
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -26,7 +25,9 @@ from gateway.execution import PlanExecutor
 
 Cents = NewType("Cents", int)
 """A custom scalar: an amount in cents, sent as a decimal string."""
-SCALARS: dict[object, Any] = {Cents: strawberry.scalar(name="Cents", serialize=lambda value: f"{value / 100:.2f}", parse_value=int)}
+SCALARS: dict[object, Any] = {
+    Cents: strawberry.scalar(name="Cents", serialize=lambda value: f"{value / 100:.2f}", parse_value=int)
+}
 
 
 class Row:
@@ -133,12 +134,23 @@ class Item(Named):
 def item(name: Any = "alpha", **values: Any) -> Row:
     """A clean row, with `values` overriding fields."""
     defaults: dict[str, Any] = {
-        "name": name, "count": 3, "ratio": 0.5, "flag": True, "day": dt.date(2024, 9, 2),
-        "at": dt.datetime(2024, 9, 2, 8, 30, tzinfo=dt.timezone.utc), "color": Color.BLUE, "note": None,
-        "price": 1999, "tags": ["a", "b"], "children": [], "maybe_children": None,
+        "name": name,
+        "count": 3,
+        "ratio": 0.5,
+        "flag": True,
+        "day": dt.date(2024, 9, 2),
+        "at": dt.datetime(2024, 9, 2, 8, 30, tzinfo=dt.UTC),
+        "color": Color.BLUE,
+        "note": None,
+        "price": 1999,
+        "tags": ["a", "b"],
+        "children": [],
+        "maybe_children": None,
         "best": Row(kind="tag", name="gold", weight=None),
         # attributes named like fields that have resolvers, permissions or extensions: never read directly
-        "shout": "attribute, not resolver", "secret": "attribute", "loud": "attribute",
+        "shout": "attribute, not resolver",
+        "secret": "attribute",
+        "loud": "attribute",
     }
     return Row(**{**defaults, **values})
 
@@ -158,9 +170,20 @@ DIRTY: list[Row] = [
     item("day-string", day="2024-01-01"),  # Date's serializer needs a date
     item("enum-value", color="red"),
     item("awaitable", note=Later("later"), count=Later(11)),
-    Exploding(name="exploding", ratio=1.0, flag=True, day=None, at=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
-              color=None, note=None, price=None, tags=["x", None], children=[item(None)], maybe_children=[item(None)],
-              best=Row(kind="tag", name=None, weight="heavy")),
+    Exploding(
+        name="exploding",
+        ratio=1.0,
+        flag=True,
+        day=None,
+        at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        color=None,
+        note=None,
+        price=None,
+        tags=["x", None],
+        children=[item(None)],
+        maybe_children=[item(None)],
+        best=Row(kind="tag", name=None, weight="heavy"),
+    ),
     item("no-at", at=None),
 ]
 ROWS: dict[str, list[Row]] = {"clean": CLEAN, "dirty": DIRTY}
@@ -203,8 +226,13 @@ class QuietSchema(strawberry.Schema):
 def schemas(**options: Any) -> Iterator[strawberry.Schema]:
     """The same schema with graphql-core's own executor, then with the plan executor."""
     for executor in (StrawberryGraphQLCoreExecutionContext, PlanExecutor):
-        yield QuietSchema(query=Query, types=[Tag], execution_context_class=executor,
-                          config=StrawberryConfig(scalar_map=SCALARS), **options)
+        yield QuietSchema(
+            query=Query,
+            types=[Tag],
+            execution_context_class=executor,
+            config=StrawberryConfig(scalar_map=SCALARS),
+            **options,
+        )
 
 
 @strawberry.type
@@ -228,4 +256,6 @@ def _read(obj: Any, name: str) -> Any:
 def dict_schemas() -> Iterator[strawberry.Schema]:
     """A schema whose default resolver reads mapping keys instead of attributes."""
     for executor in (StrawberryGraphQLCoreExecutionContext, PlanExecutor):
-        yield QuietSchema(query=DictQuery, config=StrawberryConfig(default_resolver=_read), execution_context_class=executor)
+        yield QuietSchema(
+            query=DictQuery, config=StrawberryConfig(default_resolver=_read), execution_context_class=executor
+        )

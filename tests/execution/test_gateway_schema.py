@@ -38,7 +38,9 @@ def selection(schema: GraphQLSchema, type_name: str, depth: int) -> str:
     assert isinstance(named, GraphQLObjectType)
     parts = []
     for name, field in named.fields.items():
-        if any(arg.type.__class__.__name__ == "GraphQLNonNull" and arg.default_value is None for arg in field.args.values()):
+        if any(
+            arg.type.__class__.__name__ == "GraphQLNonNull" and arg.default_value is None for arg in field.args.values()
+        ):
             continue
         inner = get_named_type(field.type)
         if is_leaf_type(inner):
@@ -69,7 +71,9 @@ def graphql_schema() -> GraphQLSchema:
     return schema
 
 
-async def _same(clients: list[httpx.AsyncClient], query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+async def _same(
+    clients: list[httpx.AsyncClient], query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
     texts = []
     for client in clients:
         response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
@@ -86,17 +90,30 @@ async def test_every_activity_field_on_a_page(clients: list[httpx.AsyncClient], 
     assert len(body["data"]["activities"]["nodes"]) == 60
 
 
-async def test_slim_collection_items_completed_in_batch(clients: list[httpx.AsyncClient], graphql_schema: GraphQLSchema) -> None:
+async def test_slim_collection_items_completed_in_batch(
+    clients: list[httpx.AsyncClient], graphql_schema: GraphQLSchema
+) -> None:
     fields = selection(graphql_schema, "Activity", 1)
-    body = await _same(clients, f"{{ activitiesCollection(first: 40) {{ edges {{ cursor node {{ {fields} }} }} "
-                                "pageInfo { hasNextPage endCursor } } }")
+    body = await _same(
+        clients,
+        f"{{ activitiesCollection(first: 40) {{ edges {{ cursor node {{ {fields} }} }} "
+        "pageInfo { hasNextPage endCursor } } }",
+    )
     assert body["extensions"]["upstream"]["calls"] >= 2  # the slim page, then the fields it lacks
 
 
 async def test_linked_objects(clients: list[httpx.AsyncClient], graphql_schema: GraphQLSchema) -> None:
-    linked = " ".join(f"{name} {{ {selection(graphql_schema, kind, 0)} }}" for name, kind in (
-        ("owner", "User"), ("creator", "User"), ("person", "Person"), ("organization", "Organization"),
-        ("deal", "Deal"), ("activityType", "ActivityType")))
+    linked = " ".join(
+        f"{name} {{ {selection(graphql_schema, kind, 0)} }}"
+        for name, kind in (
+            ("owner", "User"),
+            ("creator", "User"),
+            ("person", "Person"),
+            ("organization", "Organization"),
+            ("deal", "Deal"),
+            ("activityType", "ActivityType"),
+        )
+    )
     await _same(clients, f"{{ activities(first: 100, userId: 0) {{ nodes {{ pipedriveId subject {linked} }} }} }}")
 
 
@@ -122,7 +139,9 @@ async def test_aliases_fragments_and_directives(clients: list[httpx.AsyncClient]
 
 
 async def test_errors(clients: list[httpx.AsyncClient]) -> None:
-    body = await _same(clients, '{ activities(first: 5, after: "nonsense") { nodes { subject } } ok: activityTypes { name } }')
+    body = await _same(
+        clients, '{ activities(first: 5, after: "nonsense") { nodes { subject } } ok: activityTypes { name } }'
+    )
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     await _same(clients, "{ activities(first: 501) { nodes { subject } } }")
     await _same(clients, "{ activity(id: 12) { subject nope } }")
@@ -137,6 +156,17 @@ async def test_add_activity(clients: list[httpx.AsyncClient]) -> None:
       }
     }
     """
-    await _same(clients, mutation, {"input": {"subject": "Call back", "type": "call", "dueDate": "2025-03-14",
-                                              "dueTime": "09:30", "duration": "00:30"}})
+    await _same(
+        clients,
+        mutation,
+        {
+            "input": {
+                "subject": "Call back",
+                "type": "call",
+                "dueDate": "2025-03-14",
+                "dueTime": "09:30",
+                "duration": "00:30",
+            }
+        },
+    )
     await _same(clients, mutation, {"input": {"subject": "Bad time", "dueTime": "25:99"}})

@@ -25,25 +25,35 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "same field twice": ("{ items { name name count ...on Item { name count } } }", {}),
     "named and inline fragments": (
         "query { items { ...Basic ... on Item { ratio } ... on Named { name } children { ...Basic } } } "
-        "fragment Basic on Item { name count at }", {}),
+        "fragment Basic on Item { name count at }",
+        {},
+    ),
     "skip and include, true": (
-        "query($s: Boolean!) { items { name @skip(if: $s) count @include(if: $s) day "
-        "... @include(if: $s) { flag } } }", {"s": True}),
+        "query($s: Boolean!) { items { name @skip(if: $s) count @include(if: $s) day ... @include(if: $s) { flag } } }",
+        {"s": True},
+    ),
     "skip and include, false": (
-        "query($s: Boolean!) { items { name @skip(if: $s) count @include(if: $s) day "
-        "... @include(if: $s) { flag } } }", {"s": False}),
+        "query($s: Boolean!) { items { name @skip(if: $s) count @include(if: $s) day ... @include(if: $s) { flag } } }",
+        {"s": False},
+    ),
     "custom scalars and enums": ("{ items { day at price color } }", {}),
     "nested lists": (
-        "{ items { name tags children { name count children { name } } maybeChildren { name count } } }", {}),
+        "{ items { name tags children { name count children { name } } maybeChildren { name count } } }",
+        {},
+    ),
     "resolvers, arguments and async beside plain fields": (
-        "{ items { name shout times(n: 3) later count best { name weight } } }", {}),
+        "{ items { name shout times(n: 3) later count best { name weight } } }",
+        {},
+    ),
     "permissions and field extensions": ("{ items { name secret loud } }", {}),
     "abstract list": ("{ named { __typename name ... on Item { count } ... on Tag { weight } } }", {}),
     "dirty rows in a nullable list": (f'{{ maybeItems(kind: "dirty") {{ {ALL_FIELDS} }} }}', {}),
     "dirty rows in a non-null list": ('{ items(kind: "dirty") { name count } }', {}),
     "dirty rows with resolvers and children": (
         '{ maybeItems(kind: "dirty") { name shout times count children { name } maybeChildren { name } '
-        "best { name weight } } }", {}),
+        "best { name weight } } }",
+        {},
+    ),
     "aliases of a dirty field": ('{ maybeItems(kind: "dirty") { a: count b: count c: name } }', {}),
 }
 

@@ -17,9 +17,14 @@ def test_defaults_run_on_the_embedded_sandbox() -> None:
 
 def test_environment_is_read_and_flags_win() -> None:
     environ = {
-        "GATEWAY_HOST": "127.0.0.2", "GATEWAY_PORT": "9000", "PIPEDRIVE_BASE_URL": "https://acme.pipedrive.com/api",
-        "PIPEDRIVE_API_TOKEN": "t0k", "GATEWAY_READ_TIMEOUT": "3.5", "GATEWAY_WRITE_TIMEOUT": "7",
-        "GATEWAY_MAX_DEPTH": "4", "GATEWAY_CORS_ORIGINS": "https://a.test, https://b.test",
+        "GATEWAY_HOST": "127.0.0.2",
+        "GATEWAY_PORT": "9000",
+        "PIPEDRIVE_BASE_URL": "https://acme.pipedrive.com/api",
+        "PIPEDRIVE_API_TOKEN": "t0k",
+        "GATEWAY_READ_TIMEOUT": "3.5",
+        "GATEWAY_WRITE_TIMEOUT": "7",
+        "GATEWAY_MAX_DEPTH": "4",
+        "GATEWAY_CORS_ORIGINS": "https://a.test, https://b.test",
     }
     settings = Settings.from_env(environ, port=9100, host=None)
     assert (settings.host, settings.port) == ("127.0.0.2", 9100)

@@ -36,7 +36,6 @@ query Collection($first: Int, $after: String, $userId: Int, $types: [String!], $
 """
 
 
-
 async def rest_ids(rest: httpx.AsyncClient, path: str, params: dict[str, str]) -> list[int]:
     """Every id a REST listing yields, walking its pagination to the end."""
     ids: list[int] = []
@@ -94,7 +93,11 @@ async def test_activity_by_global_or_numeric_id(gql: GraphQLClient, rest: httpx.
     got = by_number["activity"]
     assert got["pipedriveId"] == activity_id and got["id"] == encode_id("Activity", activity_id)
     assert (got["subject"], got["type"], got["done"], got["userId"]) == (
-        expected["subject"], expected["type"], expected["done"], expected["user_id"])
+        expected["subject"],
+        expected["type"],
+        expected["done"],
+        expected["user_id"],
+    )
 
 
 async def test_missing_activity_is_null_and_bad_ids_are_bad_input(gql: GraphQLClient, sandbox: Sandbox) -> None:
@@ -107,14 +110,22 @@ async def test_missing_activity_is_null_and_bad_ids_are_bad_input(gql: GraphQLCl
     assert sandbox.control.count() == 0
 
 
-async def test_fifty_aliased_lookups_cost_one_upstream_call(gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox) -> None:
+async def test_fifty_aliased_lookups_cost_one_upstream_call(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
     ids = await some_ids(rest, 50)
-    query = "{ " + " ".join(f'a{i}: activity(id: "{i_id}") {{ pipedriveId subject }}' for i, i_id in enumerate(ids)) + " }"
+    query = (
+        "{ " + " ".join(f'a{i}: activity(id: "{i_id}") {{ pipedriveId subject }}' for i, i_id in enumerate(ids)) + " }"
+    )
     sandbox.control.clear()
     body = await gql(query)
     assert "errors" not in body
     assert [body["data"][f"a{i}"]["pipedriveId"] for i in range(50)] == ids
-    assert body["extensions"]["upstream"] == {"calls": 1, "cost": 10, "rateLimit": body["extensions"]["upstream"]["rateLimit"]}
+    assert body["extensions"]["upstream"] == {
+        "calls": 1,
+        "cost": 10,
+        "rateLimit": body["extensions"]["upstream"]["rateLimit"],
+    }
     assert sandbox.control.count() == 1
 
 
@@ -133,7 +144,9 @@ async def test_node_and_nodes_resolve_activities(gql: GraphQLClient, rest: httpx
 # --- the offset connection -------------------------------------------------------------------------
 
 
-async def test_walking_activities_yields_each_exactly_once_one_call_a_page(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:
+async def test_walking_activities_yields_each_exactly_once_one_call_a_page(
+    gql: GraphQLClient, rest: httpx.AsyncClient
+) -> None:
     expected = await rest_ids(rest, "/api/v1/activities", {"user_id": "0"})
     ids, pages, calls = await walk(gql, PAGE, "activities", {"first": 37, "userId": 0})
     assert sorted(ids) == sorted(expected) and len(ids) == len(set(ids))
@@ -148,12 +161,15 @@ async def test_walking_activities_yields_each_exactly_once_one_call_a_page(gql: 
         ({"userId": 0, "types": ["meeting", "call"]}, {"user_id": "0", "type": "meeting,call"}),
         ({"userId": 0, "done": True}, {"user_id": "0", "done": "1"}),
         ({"userId": 0, "done": False}, {"user_id": "0", "done": "0"}),
-        ({"userId": 0, "startDate": "2024-11-01", "endDate": "2025-01-31"},
-         {"user_id": "0", "start_date": "2024-11-01", "end_date": "2025-01-31"}),
+        (
+            {"userId": 0, "startDate": "2024-11-01", "endDate": "2025-01-31"},
+            {"user_id": "0", "start_date": "2024-11-01", "end_date": "2025-01-31"},
+        ),
     ],
 )
-async def test_filters_match_the_upstream(gql: GraphQLClient, rest: httpx.AsyncClient,
-                                          variables: dict[str, Any], params: dict[str, str]) -> None:
+async def test_filters_match_the_upstream(
+    gql: GraphQLClient, rest: httpx.AsyncClient, variables: dict[str, Any], params: dict[str, str]
+) -> None:
     expected = await rest_ids(rest, "/api/v1/activities", params)
     ids, _, _ = await walk(gql, PAGE, "activities", {"first": 500} | variables)
     assert ids == expected and ids
@@ -174,7 +190,9 @@ async def test_backward_paging_mirrors_forward_paging(gql: GraphQLClient, rest: 
     back = (await gql.data(PAGE, {"last": 10, "before": edge20, "userId": 0}))["activities"]
     assert ids_of(back) == expected[10:20]
     assert back["pageInfo"]["hasPreviousPage"] is True and back["pageInfo"]["hasNextPage"] is True
-    first_page = (await gql.data(PAGE, {"last": 10, "before": back["pageInfo"]["startCursor"], "userId": 0}))["activities"]
+    first_page = (await gql.data(PAGE, {"last": 10, "before": back["pageInfo"]["startCursor"], "userId": 0}))[
+        "activities"
+    ]
     assert ids_of(first_page) == expected[0:10] and first_page["pageInfo"]["hasPreviousPage"] is False
     tail = (await gql.data(PAGE, {"last": 5, "userId": 0}))["activities"]
     assert ids_of(tail) == expected[-5:] and tail["pageInfo"]["hasNextPage"] is False
@@ -190,7 +208,9 @@ async def test_mid_page_cursor_resumes_after_its_edge(gql: GraphQLClient, rest: 
 # --- the cursor connection -------------------------------------------------------------------------
 
 
-async def test_walking_the_collection_yields_each_exactly_once_one_call_a_page(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:
+async def test_walking_the_collection_yields_each_exactly_once_one_call_a_page(
+    gql: GraphQLClient, rest: httpx.AsyncClient
+) -> None:
     expected = await rest_ids(rest, "/api/v1/activities/collection", {})
     ids, pages, calls = await walk(gql, COLLECTION, "activitiesCollection", {"first": 64})
     assert ids == expected and len(set(ids)) == len(ids)
@@ -214,18 +234,23 @@ async def test_collection_mid_page_cursor_resumes_after_its_edge(gql: GraphQLCli
         ({"userId": 2}, {"user_id": "2"}),
         ({"types": ["task"]}, {"type": "task"}),
         ({"done": True}, {"done": "true"}),
-        ({"since": "2024-10-01T00:00:00+00:00", "until": "2024-12-01T00:00:00Z"},
-         {"since": "2024-10-01 00:00:00", "until": "2024-12-01 00:00:00"}),
+        (
+            {"since": "2024-10-01T00:00:00+00:00", "until": "2024-12-01T00:00:00Z"},
+            {"since": "2024-10-01 00:00:00", "until": "2024-12-01 00:00:00"},
+        ),
     ],
 )
-async def test_collection_filters_match_the_upstream(gql: GraphQLClient, rest: httpx.AsyncClient,
-                                                     variables: dict[str, Any], params: dict[str, str]) -> None:
+async def test_collection_filters_match_the_upstream(
+    gql: GraphQLClient, rest: httpx.AsyncClient, variables: dict[str, Any], params: dict[str, str]
+) -> None:
     expected = await rest_ids(rest, "/api/v1/activities/collection", params)
     ids, _, _ = await walk(gql, COLLECTION, "activitiesCollection", {"first": 500} | variables)
     assert ids == expected
 
 
-async def test_collection_fields_it_lacks_cost_one_batched_call(gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox) -> None:
+async def test_collection_fields_it_lacks_cost_one_batched_call(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
     sandbox.control.clear()
     body = await gql("{ activitiesCollection(first: 100) { nodes { pipedriveId note participants { personId } } } }")
     assert "errors" not in body
@@ -238,7 +263,9 @@ async def test_collection_fields_it_lacks_cost_one_batched_call(gql: GraphQLClie
 
 
 async def test_collection_is_forbidden_for_non_admins(gql: GraphQLClient) -> None:
-    body = await gql("{ activitiesCollection(first: 5) { nodes { id } } }", headers={"x-api-token": DEMO_NONADMIN_TOKEN})
+    body = await gql(
+        "{ activitiesCollection(first: 5) { nodes { id } } }", headers={"x-api-token": DEMO_NONADMIN_TOKEN}
+    )
     assert error_codes(body) == ["FORBIDDEN"]
 
 
@@ -256,11 +283,12 @@ async def test_collection_is_forbidden_for_non_admins(gql: GraphQLClient) -> Non
         (COLLECTION, {"first": 501}),
         (COLLECTION, {"after": "garbage"}),
         ("{ activitiesCollection(last: 5) { nodes { id } } }", {}),
-        ("{ activitiesCollection(first: 5, before: \"x\") { nodes { id } } }", {}),
+        ('{ activitiesCollection(first: 5, before: "x") { nodes { id } } }', {}),
     ],
 )
-async def test_bad_page_arguments_are_bad_input_without_upstream_calls(gql: GraphQLClient, sandbox: Sandbox,
-                                                                       query: str, variables: dict[str, Any]) -> None:
+async def test_bad_page_arguments_are_bad_input_without_upstream_calls(
+    gql: GraphQLClient, sandbox: Sandbox, query: str, variables: dict[str, Any]
+) -> None:
     sandbox.control.clear()
     body = await gql(query, variables)
     assert error_codes(body) == ["BAD_USER_INPUT"], body
@@ -287,7 +315,9 @@ async def test_malformed_dates_are_bad_input(gql: GraphQLClient, sandbox: Sandbo
 # --- activity types --------------------------------------------------------------------------------
 
 
-async def test_activity_types_come_from_the_upstream_and_hide_inactive_ones(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:
+async def test_activity_types_come_from_the_upstream_and_hide_inactive_ones(
+    gql: GraphQLClient, rest: httpx.AsyncClient
+) -> None:
     upstream = (await rest.get("/api/v1/activityTypes")).json()["data"]
     active = await gql.data("{ activityTypes { pipedriveId name keyString activeFlag isCustomFlag } }")
     everything = await gql.data("{ activityTypes(includeInactive: true) { keyString } }")

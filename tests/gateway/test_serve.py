@@ -24,8 +24,13 @@ def served(tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "GATEWAY_PORT": str(port), "GATEWAY_SANDBOX_DB": str(tmp_path / "sandbox.sqlite3")}
     for name in ("PIPEDRIVE_BASE_URL", "PIPEDRIVE_API_TOKEN", "GATEWAY_HOST"):
         env.pop(name, None)
-    process = subprocess.Popen([sys.executable, "-m", "gateway", "serve"], env=env, cwd=tmp_path,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -52,6 +57,7 @@ def test_serve_answers_from_the_sandbox_with_no_token(served: str, tmp_path: Pat
 
 
 def test_export_schema_prints_the_committed_sdl() -> None:
-    printed = subprocess.run([sys.executable, "-m", "gateway", "export-schema"], capture_output=True,
-                             text=True, check=True, cwd=ROOT).stdout
+    printed = subprocess.run(
+        [sys.executable, "-m", "gateway", "export-schema"], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
     assert printed == (ROOT / "schema.graphql").read_text()

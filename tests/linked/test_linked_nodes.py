@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from strawberry.relay import GlobalID
 
 from gateway.sandbox import Sandbox
@@ -24,7 +23,9 @@ query($id: ID!) { node(id: $id) {
   ... on Deal { pipedriveId title status value currency stageId pipelineId }
 } }
 """
-NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Person { name } ... on Deal { title } ... on User { name } } }"
+NODES = (
+    "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Person { name } ... on Deal { title } ... on User { name } } }"
+)
 
 
 async def rest_v2(rest: httpx.AsyncClient, entity: str, ids: list[int]) -> list[dict[str, Any]]:
@@ -38,11 +39,21 @@ async def test_node_resolves_each_linked_type(gql: GraphQLClient, rest: httpx.As
     (deal,) = await rest_v2(rest, "deals", [1])
     expected = {
         ("User", user["id"]): {"name": user["name"], "email": user["email"], "activeFlag": user["active_flag"]},
-        ("Person", 1): {"name": person["name"], "ownerId": person["owner_id"], "orgId": person["org_id"],
-                        "emails": [{"value": e["value"]} for e in person["emails"]]},
+        ("Person", 1): {
+            "name": person["name"],
+            "ownerId": person["owner_id"],
+            "orgId": person["org_id"],
+            "emails": [{"value": e["value"]} for e in person["emails"]],
+        },
         ("Organization", 1): {"name": org["name"], "address": org["address"]["value"], "ownerId": org["owner_id"]},
-        ("Deal", 1): {"title": deal["title"], "status": deal["status"], "value": deal["value"],
-                      "currency": deal["currency"], "stageId": deal["stage_id"], "pipelineId": deal["pipeline_id"]},
+        ("Deal", 1): {
+            "title": deal["title"],
+            "status": deal["status"],
+            "value": deal["value"],
+            "currency": deal["currency"],
+            "stageId": deal["stage_id"],
+            "pipelineId": deal["pipeline_id"],
+        },
     }
     for (type_name, pipedrive_id), fields in expected.items():
         global_id = encode_id(type_name, pipedrive_id)
@@ -56,13 +67,20 @@ async def test_unknown_or_malformed_ids_are_null(gql: GraphQLClient, sandbox: Sa
             assert (await gql.data(NODE, {"id": node_id}))["node"] is None, (type_name, node_id)
 
 
-async def test_nodes_batch_per_type_and_keep_order(gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox) -> None:
+async def test_nodes_batch_per_type_and_keep_order(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
     persons = await rest_v2(rest, "persons", [1, 2, 3])
     deals = await rest_v2(rest, "deals", [1, 2])
     user = (await rest.get("/api/v1/users/1")).json()["data"]
     ids = [
-        encode_id("Person", 3), encode_id("Deal", 2), encode_id("Person", 999999), encode_id("User", 1),
-        encode_id("Person", 1), encode_id("Deal", 1), encode_id("Person", 2),
+        encode_id("Person", 3),
+        encode_id("Deal", 2),
+        encode_id("Person", 999999),
+        encode_id("User", 1),
+        encode_id("Person", 1),
+        encode_id("Deal", 1),
+        encode_id("Person", 2),
     ]
     sandbox.control.clear()
     body = await gql(NODES, {"ids": ids})
@@ -70,7 +88,13 @@ async def test_nodes_batch_per_type_and_keep_order(gql: GraphQLClient, rest: htt
     names = {p["id"]: p["name"] for p in persons}
     titles = {d["id"]: d["title"] for d in deals}
     assert [None if n is None else n.get("name", n.get("title")) for n in body["data"]["nodes"]] == [
-        names[3], titles[2], None, user["name"], names[1], titles[1], names[2],
+        names[3],
+        titles[2],
+        None,
+        user["name"],
+        names[1],
+        titles[1],
+        names[2],
     ]
     assert sandbox.control.count("GET", "/api/v2/persons") == sandbox.control.count("GET", "/api/v2/deals") == 1
     assert sandbox.control.count("GET", "/api/v1/users") == 1

@@ -29,8 +29,10 @@ async def v2_by_id(rest: httpx.AsyncClient, entity: str, ids: set[int]) -> dict[
     sorted_ids = sorted(ids)
     found: dict[int, dict[str, Any]] = {}
     for start in range(0, len(sorted_ids), 100):
-        chunk = ",".join(str(i) for i in sorted_ids[start:start + 100])
-        found |= {item["id"]: item for item in (await rest.get(f"/api/v2/{entity}", params={"ids": chunk})).json()["data"]}
+        chunk = ",".join(str(i) for i in sorted_ids[start : start + 100])
+        found |= {
+            item["id"]: item for item in (await rest.get(f"/api/v2/{entity}", params={"ids": chunk})).json()["data"]
+        }
     return found
 
 
@@ -70,7 +72,9 @@ async def test_a_page_with_linked_names_costs_one_call_and_one_for_types_when_co
     assert "errors" not in cold, cold["errors"]
     assert calls(cold) == 2
     assert sandbox.control.count() == 2
-    assert sandbox.control.count("GET", "/api/v1/activities") == sandbox.control.count("GET", "/api/v1/activityTypes") == 1
+    assert (
+        sandbox.control.count("GET", "/api/v1/activities") == sandbox.control.count("GET", "/api/v1/activityTypes") == 1
+    )
 
     warm = await gql(PAGE % LINKED)
     assert calls(warm) == 1 and sandbox.control.count() == 3
@@ -112,8 +116,7 @@ async def test_fields_missing_from_every_kind_of_summary_cost_one_call_per_kind(
     await gql.data(PAGE % LINKED)
     sandbox.control.clear()
     extra = (
-        "owner { timezoneName } person { orgId } organization { addressLocality } "
-        "deal { ownerId expectedCloseDate }"
+        "owner { timezoneName } person { orgId } organization { addressLocality } deal { ownerId expectedCloseDate }"
     )
     body = await gql(PAGE % (LINKED + extra))
     assert "errors" not in body, body["errors"]
@@ -132,16 +135,27 @@ async def test_a_collection_page_costs_at_most_one_call_per_linked_type(
     sandbox.control.clear()
     body = await gql(COLLECTION % (LINKED + " creator { name }"))
     assert "errors" not in body, body["errors"]
-    endpoints = ("/api/v1/activities/collection", "/api/v1/activityTypes", "/api/v1/users", "/api/v2/persons",
-                 "/api/v2/organizations", "/api/v2/deals", "/api/v2/activities")
+    endpoints = (
+        "/api/v1/activities/collection",
+        "/api/v1/activityTypes",
+        "/api/v1/users",
+        "/api/v2/persons",
+        "/api/v2/organizations",
+        "/api/v2/deals",
+        "/api/v2/activities",
+    )
     for path in endpoints:
         assert sandbox.control.count("GET", path) <= 1, path
     assert sandbox.control.count() == calls(body) <= len(endpoints)
 
     items = (await rest.get("/api/v1/activities/collection", params={"limit": "100"})).json()["data"]
     users = {u["id"]: u["name"] for u in (await rest.get("/api/v1/users")).json()["data"]}
-    creators = {a["id"]: a["creator_user_id"] for a in (await rest.get(
-        "/api/v2/activities", params={"ids": ",".join(str(i["id"]) for i in items)})).json()["data"]}
+    creators = {
+        a["id"]: a["creator_user_id"]
+        for a in (await rest.get("/api/v2/activities", params={"ids": ",".join(str(i["id"]) for i in items)})).json()[
+            "data"
+        ]
+    }
     expected = await expected_links(rest, items)
     for pipedrive_id, node in by_id(body["data"]["activitiesCollection"]["nodes"]).items():
         assert node.pop("creator") == {"name": users[creators[pipedrive_id]]}
@@ -173,7 +187,8 @@ async def test_participants_and_attendees_link_persons_and_users(
 
 
 async def test_linked_objects_link_further(gql: GraphQLClient, sandbox: Sandbox) -> None:
-    query = PAGE % "person { organization { name owner { name } } owner { name } } deal { person { name } organization { name } }"
+    person = "person { organization { name owner { name } } owner { name } }"
+    query = PAGE % f"{person} deal {{ person {{ name }} organization {{ name }} }}"
     body = await gql(query)
     assert "errors" not in body, body["errors"]
     nodes = body["data"]["activities"]["nodes"]
@@ -192,4 +207,8 @@ async def test_denormalised_names_on_a_collection_page_come_from_batched_linked_
     for node in body["data"]["activitiesCollection"]["nodes"][:20]:
         full = (await rest.get(f"/api/v1/activities/{node['pipedriveId']}")).json()["data"]
         assert (node["ownerName"], node["personName"], node["orgName"], node["dealTitle"]) == (
-            full["owner_name"], full["person_name"], full["org_name"], full["deal_title"])
+            full["owner_name"],
+            full["person_name"],
+            full["org_name"],
+            full["deal_title"],
+        )

@@ -24,4 +24,3 @@ async def http(sandbox: Sandbox, settings: Settings) -> AsyncIterator[httpx.Asyn
     policy = RetryPolicy(settings.retry, sleep=_no_sleep)
     async with running(create_app(settings, sandbox=sandbox, retry_policy=policy)) as client:
         yield client
-

@@ -34,8 +34,13 @@ def test_clock_times_out_of_range_or_malformed_are_refused(value: str) -> None:
 @pytest.mark.parametrize("name", ["deal_id", "person_id", "project_id", "org_id", "user_id"])
 @pytest.mark.parametrize("value", [0, -1, 2**31])
 def test_ids_must_be_positive_32_bit(name: str, value: int) -> None:
-    camel = {"deal_id": "dealId", "person_id": "personId", "project_id": "projectId", "org_id": "orgId",
-             "user_id": "userId"}[name]
+    camel = {
+        "deal_id": "dealId",
+        "person_id": "personId",
+        "project_id": "projectId",
+        "org_id": "orgId",
+        "user_id": "userId",
+    }[name]
     assert refusals({name: value}) == [["input", camel]]
     assert refusals({name: 2**31 - 1}) == []
 
@@ -52,14 +57,32 @@ def test_subject_must_not_be_blank_and_type_must_be_active() -> None:
 
 
 def test_only_clearable_fields_may_be_null() -> None:
-    nulls = dict.fromkeys(("subject", "type", "user_id", "done", "note", "due_time", "deal_id", "busy_flag",
-                           "participants", "attendees", "lead_id", "due_date"))
+    nulls = dict.fromkeys(
+        (
+            "subject",
+            "type",
+            "user_id",
+            "done",
+            "note",
+            "due_time",
+            "deal_id",
+            "busy_flag",
+            "participants",
+            "attendees",
+            "lead_id",
+            "due_date",
+        )
+    )
     assert refusals(nulls) == [["input", "subject"], ["input", "type"], ["input", "userId"], ["input", "done"]]
 
 
 def test_participants_need_distinct_valid_persons_and_one_primary_at_most() -> None:
-    participants = [ParticipantInput(person_id=1, primary_flag=True), ParticipantInput(person_id=0),
-                    ParticipantInput(person_id=1), ParticipantInput(person_id=3, primary_flag=True)]
+    participants = [
+        ParticipantInput(person_id=1, primary_flag=True),
+        ParticipantInput(person_id=0),
+        ParticipantInput(person_id=1),
+        ParticipantInput(person_id=3, primary_flag=True),
+    ]
     assert refusals({"participants": participants}) == [
         ["input", "participants", "1", "personId"],
         ["input", "participants", "2", "personId"],
@@ -68,8 +91,13 @@ def test_participants_need_distinct_valid_persons_and_one_primary_at_most() -> N
 
 
 def test_attendees_need_an_address_or_a_person() -> None:
-    attendees = [AttendeeInput(email_address="a@b.test"), AttendeeInput(person_id=4), AttendeeInput(),
-                 AttendeeInput(email_address="not an address"), AttendeeInput(person_id=-2)]
+    attendees = [
+        AttendeeInput(email_address="a@b.test"),
+        AttendeeInput(person_id=4),
+        AttendeeInput(),
+        AttendeeInput(email_address="not an address"),
+        AttendeeInput(person_id=-2),
+    ]
     assert refusals({"attendees": attendees}) == [
         ["input", "attendees", "2"],
         ["input", "attendees", "3", "emailAddress"],
@@ -84,14 +112,22 @@ def test_activity_types_are_needed_only_when_a_type_is_given() -> None:
 
 def test_the_body_has_the_upstream_keys_and_values() -> None:
     fields = {
-        "done": True, "due_date": dt.date(2025, 2, 3), "lead_id": "6F1B3A2E-3C4D-4E5F-8A9B-0C1D2E3F4A5B",
-        "busy_flag": False, "note": None, "deal_id": None,
+        "done": True,
+        "due_date": dt.date(2025, 2, 3),
+        "lead_id": "6F1B3A2E-3C4D-4E5F-8A9B-0C1D2E3F4A5B",
+        "busy_flag": False,
+        "note": None,
+        "deal_id": None,
         "participants": [ParticipantInput(person_id=5, primary_flag=True)],
         "attendees": [AttendeeInput(email_address=" x@y.test "), AttendeeInput(person_id=6)],
     }
     assert activity_body(fields) == {
-        "done": 1, "due_date": "2025-02-03", "lead_id": "6f1b3a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
-        "busy_flag": False, "note": None, "deal_id": None,
+        "done": 1,
+        "due_date": "2025-02-03",
+        "lead_id": "6f1b3a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+        "busy_flag": False,
+        "note": None,
+        "deal_id": None,
         "participants": [{"person_id": 5, "primary_flag": True}],
         "attendees": [{"email_address": "x@y.test"}, {"person_id": 6}],
     }

@@ -23,10 +23,21 @@ async def test_add_sends_every_writable_field_and_answers_what_was_stored(
     before = await live_ids(rest)
     sandbox.control.clear()
     given = {
-        "subject": "Site tour", "type": "meeting", "dueDate": "2025-03-04", "dueTime": "09:30",
-        "duration": "01:15", "dealId": ids["deal"], "leadId": LEAD, "orgId": ids["org"], "projectId": 7,
-        "location": "Main Street 5, 10115 Berlin, Germany", "publicDescription": "Agenda", "note": "<b>bring</b>",
-        "userId": 3, "busyFlag": True, "done": True,
+        "subject": "Site tour",
+        "type": "meeting",
+        "dueDate": "2025-03-04",
+        "dueTime": "09:30",
+        "duration": "01:15",
+        "dealId": ids["deal"],
+        "leadId": LEAD,
+        "orgId": ids["org"],
+        "projectId": 7,
+        "location": "Main Street 5, 10115 Berlin, Germany",
+        "publicDescription": "Agenda",
+        "note": "<b>bring</b>",
+        "userId": 3,
+        "busyFlag": True,
+        "done": True,
         "participants": [{"personId": ids["person"]}, {"personId": ids["person2"], "primaryFlag": True}],
         "attendees": [{"emailAddress": "guest@example.test"}, {"personId": ids["person"]}],
     }
@@ -40,33 +51,59 @@ async def test_add_sends_every_writable_field_and_answers_what_was_stored(
     held = await stored(rest, new_id)
     assert sandbox.control.count(method="POST", path="/api/v1/activities") == 1
     assert (held["subject"], held["type"], held["due_date"], held["due_time"], held["duration"]) == (
-        "Site tour", "meeting", "2025-03-04", "09:30", "01:15")
+        "Site tour",
+        "meeting",
+        "2025-03-04",
+        "09:30",
+        "01:15",
+    )
     assert (held["deal_id"], held["org_id"], held["project_id"], held["user_id"]) == (ids["deal"], ids["org"], 7, 3)
     assert held["lead_id"] == LEAD.lower() and held["busy_flag"] is True and held["done"] is True
-    assert (held["location"], held["public_description"], held["note"]) == (
-        given["location"], "Agenda", "<b>bring</b>")
+    assert (held["location"], held["public_description"], held["note"]) == (given["location"], "Agenda", "<b>bring</b>")
     assert held["participants"] == [
-        {"person_id": ids["person"], "primary_flag": False}, {"person_id": ids["person2"], "primary_flag": True}]
+        {"person_id": ids["person"], "primary_flag": False},
+        {"person_id": ids["person2"], "primary_flag": True},
+    ]
     assert held["person_id"] == ids["person2"]  # the upstream follows the primary participant
     assert [(a["email_address"], a["person_id"]) for a in held["attendees"]][0] == ("guest@example.test", None)
     assert held["attendees"][1]["person_id"] == ids["person"]
     # The answer is the upstream's answer, in GraphQL form.
     assert (activity["subject"], activity["type"], activity["done"], activity["busyFlag"]) == (
-        "Site tour", "meeting", True, True)
+        "Site tour",
+        "meeting",
+        True,
+        True,
+    )
     assert (activity["dueDate"], activity["dueTime"], activity["leadId"], activity["personId"]) == (
-        "2025-03-04", "09:30", LEAD.lower(), ids["person2"])
+        "2025-03-04",
+        "09:30",
+        LEAD.lower(),
+        ids["person2"],
+    )
     assert activity["participants"] == [
-        {"personId": ids["person"], "primaryFlag": False}, {"personId": ids["person2"], "primaryFlag": True}]
+        {"personId": ids["person"], "primaryFlag": False},
+        {"personId": ids["person2"], "primaryFlag": True},
+    ]
 
 
 async def test_the_body_carries_snake_case_keys_and_upstream_values(gql: GraphQLClient, sandbox: Sandbox) -> None:
     sandbox.control.clear()
-    given = {"subject": "Ping", "done": False, "busyFlag": False, "dueDate": "2025-01-31",
-             "attendees": [{"emailAddress": "a@b.test"}]}
+    given = {
+        "subject": "Ping",
+        "done": False,
+        "busyFlag": False,
+        "dueDate": "2025-01-31",
+        "attendees": [{"emailAddress": "a@b.test"}],
+    }
     await gql.data(ADD, {"input": given})
     (request,) = [r for r in sandbox.control.requests if r.method == "POST"]
-    assert request.body == {"subject": "Ping", "done": 0, "busy_flag": False, "due_date": "2025-01-31",
-                            "attendees": [{"email_address": "a@b.test"}]}
+    assert request.body == {
+        "subject": "Ping",
+        "done": 0,
+        "busy_flag": False,
+        "due_date": "2025-01-31",
+        "attendees": [{"email_address": "a@b.test"}],
+    }
 
 
 async def test_an_empty_add_takes_the_upstream_defaults(

@@ -7,12 +7,24 @@ from graphql import GraphQLEnumType, GraphQLNamedType
 from gateway.schema import build_schema
 
 MINE = (
-    "Mutation", "AddActivityInput", "UpdateActivityInput", "DeleteActivityInput", "DeleteActivitiesInput",
-    "ParticipantInput", "AttendeeInput", "AddActivityPayload", "UpdateActivityPayload", "DeleteActivityPayload",
-    "DeleteActivitiesPayload", "UserError", "UserErrorCode",
+    "Mutation",
+    "AddActivityInput",
+    "UpdateActivityInput",
+    "DeleteActivityInput",
+    "DeleteActivitiesInput",
+    "ParticipantInput",
+    "AttendeeInput",
+    "AddActivityPayload",
+    "UpdateActivityPayload",
+    "DeleteActivityPayload",
+    "DeleteActivitiesPayload",
+    "UserError",
+    "UserErrorCode",
 )
-WRITABLE = ("subject type dueDate dueTime duration dealId leadId personId projectId orgId location "
-            "publicDescription note userId participants busyFlag attendees done").split()
+WRITABLE = (
+    "subject type dueDate dueTime duration dealId leadId personId projectId orgId location "
+    "publicDescription note userId participants busyFlag attendees done"
+).split()
 
 
 def fields(type_: GraphQLNamedType) -> dict[str, str]:
@@ -21,8 +33,10 @@ def fields(type_: GraphQLNamedType) -> dict[str, str]:
 
 def test_the_mutations_and_their_types_are_named_as_the_contract_says() -> None:
     types = build_schema()._schema.type_map
-    assert {name: (str(f.type), {a: str(arg.type) for a, arg in f.args.items()})
-            for name, f in types["Mutation"].fields.items()} == {  # type: ignore[attr-defined]
+    assert {
+        name: (str(f.type), {a: str(arg.type) for a, arg in f.args.items()})
+        for name, f in types["Mutation"].fields.items()
+    } == {  # type: ignore[attr-defined]
         "addActivity": ("AddActivityPayload!", {"input": "AddActivityInput!"}),
         "updateActivity": ("UpdateActivityPayload!", {"input": "UpdateActivityInput!"}),
         "deleteActivity": ("DeleteActivityPayload!", {"input": "DeleteActivityInput!"}),

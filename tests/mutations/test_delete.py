@@ -29,9 +29,7 @@ async def test_delete_by_numeric_or_global_id(gql: GraphQLClient, rest: httpx.As
     assert not {first, second} & await live_ids(rest)
 
 
-async def test_deleting_a_missing_or_deleted_activity_is_not_found(
-    gql: GraphQLClient, rest: httpx.AsyncClient
-) -> None:
+async def test_deleting_a_missing_or_deleted_activity_is_not_found(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:
     activity_id = min(await live_ids(rest))
     await gql.data(DELETE, {"input": {"id": str(activity_id)}})
     for missing in (str(activity_id), "999999"):
@@ -53,7 +51,9 @@ async def test_bulk_delete_reports_deleted_and_missing_ids(
 
     assert payload["deletedActivityIds"] == [gid(a), gid(b), gid(c)]
     assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
-        ("NOT_FOUND", ["input", "ids", "1"]), ("NOT_FOUND", ["input", "ids", "4"])]
+        ("NOT_FOUND", ["input", "ids", "1"]),
+        ("NOT_FOUND", ["input", "ids", "4"]),
+    ]
     (request,) = sandbox.control.requests
     assert (request.method, request.path) == ("DELETE", "/api/v1/activities")
     assert request.query["ids"].split(",") == [str(a), "999998", str(b), "999999", str(c)]  # each id once

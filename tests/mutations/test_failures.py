@@ -17,8 +17,11 @@ POST = {"method": "POST", "path": "/api/v1/activities"}
 
 @pytest.mark.parametrize(
     "fault",
-    [Fault(kind="status", status=500, when="after", **POST), Fault(kind="drop", when="after", **POST),
-     Fault(kind="status", status=503, when="after", **POST)],
+    [
+        Fault(kind="status", status=500, when="after", **POST),
+        Fault(kind="drop", when="after", **POST),
+        Fault(kind="status", status=503, when="after", **POST),
+    ],
     ids=["500-after", "drop-after", "503-after"],
 )
 async def test_an_add_the_upstream_may_have_acted_on_is_never_sent_again(
@@ -60,7 +63,9 @@ async def test_an_update_that_failed_after_the_upstream_acted_is_not_repeated(
 
 
 DELETE_ONE = "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedActivityId userErrors { code } } }"
-DELETE_MANY = "mutation($ids: [ID!]!) { deleteActivities(input: {ids: $ids}) { deletedActivityIds userErrors { code } } }"
+DELETE_MANY = (
+    "mutation($ids: [ID!]!) { deleteActivities(input: {ids: $ids}) { deletedActivityIds userErrors { code } } }"
+)
 
 
 async def test_a_delete_whose_answer_was_lost_is_reported_deleted_after_the_retry(

@@ -16,9 +16,19 @@ pytestmark = pytest.mark.anyio
 
 async def a_full_activity(gql: GraphQLClient, rest: httpx.AsyncClient) -> int:
     ids = await linked(rest)
-    given = {"subject": "Full", "type": "meeting", "dueDate": "2025-05-06", "dueTime": "10:00",
-             "duration": "00:45", "dealId": ids["deal"], "orgId": ids["org"], "personId": ids["person"],
-             "note": "<p>keep?</p>", "location": "Somewhere", "busyFlag": True}
+    given = {
+        "subject": "Full",
+        "type": "meeting",
+        "dueDate": "2025-05-06",
+        "dueTime": "10:00",
+        "duration": "00:45",
+        "dealId": ids["deal"],
+        "orgId": ids["org"],
+        "personId": ids["person"],
+        "note": "<p>keep?</p>",
+        "location": "Somewhere",
+        "busyFlag": True,
+    }
     payload = (await gql.data(ADD, {"input": given}))["addActivity"]
     return payload["activity"]["pipedriveId"]
 
@@ -30,18 +40,33 @@ async def test_a_partial_update_changes_only_what_it_names(
     before = await stored(rest, activity_id)
     sandbox.control.clear()
     payload = (await gql.data(UPDATE, {"input": {"id": str(activity_id), "subject": "Renamed", "done": True}}))[
-        "updateActivity"]
+        "updateActivity"
+    ]
     (request,) = [r for r in sandbox.control.requests if r.method == "PUT"]
     assert request.path == f"/api/v1/activities/{activity_id}"
     assert request.body == {"subject": "Renamed", "done": 1}
     after = await stored(rest, activity_id)
     assert (after["subject"], after["done"]) == ("Renamed", True) and after["marked_as_done_time"]
-    unchanged = ("type", "due_date", "due_time", "duration", "deal_id", "org_id", "person_id", "note", "location",
-                 "busy_flag", "participants")
+    unchanged = (
+        "type",
+        "due_date",
+        "due_time",
+        "duration",
+        "deal_id",
+        "org_id",
+        "person_id",
+        "note",
+        "location",
+        "busy_flag",
+        "participants",
+    )
     assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
     assert payload["userErrors"] == []
     assert (payload["activity"]["subject"], payload["activity"]["done"], payload["activity"]["note"]) == (
-        "Renamed", True, "<p>keep?</p>")
+        "Renamed",
+        True,
+        "<p>keep?</p>",
+    )
 
 
 async def test_null_clears_a_field(gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox) -> None:
@@ -49,12 +74,18 @@ async def test_null_clears_a_field(gql: GraphQLClient, rest: httpx.AsyncClient, 
     sandbox.control.clear()
     cleared = {"note": None, "dueTime": None, "dealId": None, "busyFlag": None, "location": None}
     payload = (await gql.data(UPDATE, {"input": {"id": encode_id("Activity", activity_id), **cleared}}))[
-        "updateActivity"]
+        "updateActivity"
+    ]
     (request,) = [r for r in sandbox.control.requests if r.method == "PUT"]
     assert request.body == {"note": None, "due_time": None, "deal_id": None, "busy_flag": None, "location": None}
     after = await stored(rest, activity_id)
     assert (after["note"], after["due_time"], after["deal_id"], after["busy_flag"], after["location"]) == (
-        "", "", None, None, None)
+        "",
+        "",
+        None,
+        None,
+        None,
+    )
     assert (after["subject"], after["duration"], after["org_id"]) == ("Full", "00:45", (await linked(rest))["org"])
     activity = payload["activity"]
     assert (activity["dueTime"], activity["dealId"], activity["busyFlag"]) == (None, None, None)
@@ -62,17 +93,18 @@ async def test_null_clears_a_field(gql: GraphQLClient, rest: httpx.AsyncClient, 
     assert activity["duration"] == "00:45"
 
 
-async def test_participants_and_attendees_are_replaced_or_cleared(
-    gql: GraphQLClient, rest: httpx.AsyncClient
-) -> None:
+async def test_participants_and_attendees_are_replaced_or_cleared(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:
     ids = await linked(rest)
     activity_id = await a_full_activity(gql, rest)
     new = [{"personId": ids["person2"], "primaryFlag": True}, {"personId": ids["person"]}]
-    await gql.data(UPDATE, {"input": {"id": str(activity_id), "participants": new,
-                                      "attendees": [{"emailAddress": "g@x.test"}]}})
+    await gql.data(
+        UPDATE, {"input": {"id": str(activity_id), "participants": new, "attendees": [{"emailAddress": "g@x.test"}]}}
+    )
     held = await stored(rest, activity_id)
-    assert held["participants"] == [{"person_id": ids["person2"], "primary_flag": True},
-                                    {"person_id": ids["person"], "primary_flag": False}]
+    assert held["participants"] == [
+        {"person_id": ids["person2"], "primary_flag": True},
+        {"person_id": ids["person"], "primary_flag": False},
+    ]
     assert held["person_id"] == ids["person2"] and held["attendees"][0]["email_address"] == "g@x.test"
     await gql.data(UPDATE, {"input": {"id": str(activity_id), "participants": None, "attendees": None}})
     held = await stored(rest, activity_id)
@@ -88,13 +120,12 @@ async def test_updating_a_missing_activity_is_not_found(gql: GraphQLClient, sand
     assert sandbox.control.count(method="PUT") == 2
 
 
-async def test_a_refusal_by_the_upstream_is_a_user_error(
-    gql: GraphQLClient, rest: httpx.AsyncClient
-) -> None:
+async def test_a_refusal_by_the_upstream_is_a_user_error(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:
     activity_id = await a_full_activity(gql, rest)
     before = await stored(rest, activity_id)
     payload = (await gql.data(UPDATE, {"input": {"id": str(activity_id), "subject": "New", "dealId": 999_999}}))[
-        "updateActivity"]
+        "updateActivity"
+    ]
     assert payload["activity"] is None
     assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID", ["input"])]
     assert "999999" in payload["userErrors"][0]["message"]

@@ -32,8 +32,10 @@ INVALID_FIELDS: list[tuple[dict[str, Any], list[str]]] = [
     ({"type": "no_such_type"}, ["input", "type"]),
     ({"type": "fax"}, ["input", "type"]),  # a deleted (inactive) type
     ({"participants": [{"personId": 1}, {"personId": 0}]}, ["input", "participants", "1", "personId"]),
-    ({"participants": [{"personId": 1, "primaryFlag": True}, {"personId": 2, "primaryFlag": True}]},
-     ["input", "participants", "1", "primaryFlag"]),
+    (
+        {"participants": [{"personId": 1, "primaryFlag": True}, {"personId": 2, "primaryFlag": True}]},
+        ["input", "participants", "1", "primaryFlag"],
+    ),
     ({"attendees": [{"emailAddress": "a@b.test"}, {}]}, ["input", "attendees", "1"]),
     ({"attendees": [{"emailAddress": "nobody"}]}, ["input", "attendees", "0", "emailAddress"]),
     ({"attendees": [{"personId": 0}]}, ["input", "attendees", "0", "personId"]),
@@ -76,8 +78,10 @@ async def test_every_problem_is_reported_at_once(gql: GraphQLClient, sandbox: Sa
     sandbox.control.clear()
     body = await gql(UPDATE, {"input": {"id": "nope", "dueTime": "7", "duration": "99:00", "subject": ""}})
     assert refused(body, "updateActivity", "activity") == [
-        ("INVALID", ["input", "id"]), ("INVALID", ["input", "subject"]),
-        ("INVALID", ["input", "dueTime"]), ("INVALID", ["input", "duration"]),
+        ("INVALID", ["input", "id"]),
+        ("INVALID", ["input", "subject"]),
+        ("INVALID", ["input", "dueTime"]),
+        ("INVALID", ["input", "duration"]),
     ]
     assert writes(sandbox) == 0
 

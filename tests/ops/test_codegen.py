@@ -65,9 +65,14 @@ def generated(codegen_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     target = tmp_path_factory.mktemp("codegen")
     schema = REPO / "schema.graphql"
     assert schema.exists(), "schema.graphql is missing: `make schema` writes it"
-    (target / "pyproject.toml").write_text(CONFIG.format(
-        schema=schema, operations=HERE / "operations.graphql", package=PACKAGE, target=target,
-    ))
+    (target / "pyproject.toml").write_text(
+        CONFIG.format(
+            schema=schema,
+            operations=HERE / "operations.graphql",
+            package=PACKAGE,
+            target=target,
+        )
+    )
     run([str(codegen_bin / "ariadne-codegen"), "--config", "pyproject.toml"], cwd=target)
     shutil.copy(HERE / "use_client.py", target / "use_client.py")
     return target

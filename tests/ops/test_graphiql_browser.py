@@ -20,8 +20,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Per the machine notes: no sandbox (root), no GPU, none of Chromium's own background traffic, and name
 # resolution for nothing but 127.0.0.1, on top of the per-request block below.
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 QUERY = "query ActivityKinds { activityTypes { name keyString } }"
@@ -53,7 +58,10 @@ def chromium() -> Path:
 def browser(chromium: Path, tmp_path: Path, live_gateway: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(chromium), headless=True, args=FLAGS,
+            str(tmp_path / "profile"),
+            executable_path=str(chromium),
+            headless=True,
+            args=FLAGS,
         )
         page = context.pages[0] if context.pages else context.new_page()
         state = Browser(page)

@@ -30,8 +30,12 @@ async def test_graphql_response_json_when_asked_for(http: httpx.AsyncClient) -> 
     assert response.json()["data"]["activityTypes"]
 
 
-@pytest.mark.parametrize("query", ["{ activityTypes { ", "{ noSuchField }", "query($n: Int!) { activity(id: $n) { id } }"])
-async def test_request_errors_are_400_without_data_for_graphql_response_json(http: httpx.AsyncClient, query: str) -> None:
+@pytest.mark.parametrize(
+    "query", ["{ activityTypes { ", "{ noSuchField }", "query($n: Int!) { activity(id: $n) { id } }"]
+)
+async def test_request_errors_are_400_without_data_for_graphql_response_json(
+    http: httpx.AsyncClient, query: str
+) -> None:
     response = await post(http, {"query": query}, accept=GRAPHQL_RESPONSE)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith(GRAPHQL_RESPONSE)
@@ -80,19 +84,22 @@ async def test_a_mutation_over_get_is_refused_and_not_run(http: httpx.AsyncClien
     assert sandbox.control.count("DELETE") == 0
 
 
-@pytest.mark.parametrize("content, content_type", [
-    (b"{not json", "application/json"),
-    (b"5", "application/json"),
-    (b'"query"', "application/json"),
-    (b"null", "application/json"),
-    (b"[]", "application/json"),
-    (b"{}", "application/json"),
-    (b'{"query": 5}', "application/json"),
-    (b'{"query": "{ activityTypes { name } }", "variables": "x"}', "application/json"),
-    (b'{"query": "{ activityTypes { name } }", "operationName": 5}', "application/json"),
-    (b'{"query": "query A { activityTypes { name } }", "operationName": "B"}', "application/json"),
-    (b"query=%7B%7D", "application/x-www-form-urlencoded"),
-])
+@pytest.mark.parametrize(
+    "content, content_type",
+    [
+        (b"{not json", "application/json"),
+        (b"5", "application/json"),
+        (b'"query"', "application/json"),
+        (b"null", "application/json"),
+        (b"[]", "application/json"),
+        (b"{}", "application/json"),
+        (b'{"query": 5}', "application/json"),
+        (b'{"query": "{ activityTypes { name } }", "variables": "x"}', "application/json"),
+        (b'{"query": "{ activityTypes { name } }", "operationName": 5}', "application/json"),
+        (b'{"query": "query A { activityTypes { name } }", "operationName": "B"}', "application/json"),
+        (b"query=%7B%7D", "application/x-www-form-urlencoded"),
+    ],
+)
 async def test_malformed_requests_are_400(http: httpx.AsyncClient, content: bytes, content_type: str) -> None:
     response = await http.post("/graphql", content=content, headers={"content-type": content_type})
     assert response.status_code == 400, response.text
@@ -112,18 +119,26 @@ async def test_cors_is_off_by_default(http: httpx.AsyncClient) -> None:
 async def test_cors_for_configured_origins(sandbox: Sandbox) -> None:
     settings = Settings(cors_origins=("https://app.example",))
     async with running(create_app(settings, sandbox=sandbox)) as http:
-        preflight = await http.options("/graphql", headers={
-            "origin": "https://app.example", "access-control-request-method": "POST",
-            "access-control-request-headers": "content-type, x-api-token",
-        })
+        preflight = await http.options(
+            "/graphql",
+            headers={
+                "origin": "https://app.example",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type, x-api-token",
+            },
+        )
         assert preflight.status_code == 200
         assert preflight.headers["access-control-allow-origin"] == "https://app.example"
         assert "x-api-token" in preflight.headers["access-control-allow-headers"].lower()
         response = await http.post("/graphql", json={"query": QUERY}, headers={"origin": "https://app.example"})
         assert response.headers["access-control-allow-origin"] == "https://app.example"
         assert "x-request-id" in response.headers["access-control-expose-headers"].lower()
-        other = await http.options("/graphql", headers={
-            "origin": "https://evil.example", "access-control-request-method": "POST",
-        })
+        other = await http.options(
+            "/graphql",
+            headers={
+                "origin": "https://evil.example",
+                "access-control-request-method": "POST",
+            },
+        )
         assert other.status_code == 400
         assert "access-control-allow-origin" not in other.headers

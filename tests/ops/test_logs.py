@@ -50,7 +50,9 @@ def parsed(stream: io.StringIO) -> list[dict[str, object]]:
 
 
 @pytest.mark.anyio
-async def test_a_graphql_request_logs_json_lines_with_its_request_id(log_lines: io.StringIO, gql: GraphQLClient) -> None:
+async def test_a_graphql_request_logs_json_lines_with_its_request_id(
+    log_lines: io.StringIO, gql: GraphQLClient
+) -> None:
     await gql.data("query Kinds { activityTypes { name } }", headers={"x-request-id": "req-42"})
     # Every line written while the gateway handled the request; the test client's own line comes after.
     lines = [line for line in parsed(log_lines) if "http://gateway.test" not in str(line["message"])]
@@ -90,13 +92,16 @@ def record(message: str, *args: object, **extra: object) -> logging.LogRecord:
     return rec
 
 
-@pytest.mark.parametrize("message", [
-    "headers {'x-api-token': '%s'}",
-    "Authorization: Bearer %s",
-    "GET /v1/activities?api_token=%s&start=0",
-    "raw headers [(b'x-api-token', b'%s')]",
-    "the configured default is %s",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "headers {'x-api-token': '%s'}",
+        "Authorization: Bearer %s",
+        "GET /v1/activities?api_token=%s&start=0",
+        "raw headers [(b'x-api-token', b'%s')]",
+        "the configured default is %s",
+    ],
+)
 def test_redaction_of_token_shapes(message: str) -> None:
     rec = record(message, SECRET)
     RedactingFilter([SECRET]).filter(rec)
@@ -135,11 +140,19 @@ def test_logging_config_routes_uvicorn_through_the_json_handler() -> None:
 
 def test_gateway_serve_writes_json_lines_without_tokens(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "PIPEDRIVE_API_TOKEN": SECRET, "GATEWAY_SANDBOX_DB": str(tmp_path / "sandbox.sqlite3"),
-           "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "PIPEDRIVE_API_TOKEN": SECRET,
+        "GATEWAY_SANDBOX_DB": str(tmp_path / "sandbox.sqlite3"),
+        "PYTHONPATH": str(REPO),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         url = f"http://127.0.0.1:{port}"

@@ -42,7 +42,7 @@ async def test_operations_are_counted_by_name_and_outcome(http: httpx.AsyncClien
 
 async def test_upstream_calls_by_endpoint_template_and_status(http: httpx.AsyncClient, gql: GraphQLClient) -> None:
     await gql.data("{ activities(first: 2, userId: 0) { nodes { id } } }")
-    await gql("{ activity(id: \"999999\") { id } }")
+    await gql('{ activity(id: "999999") { id } }')
     text = await scrape(http)
     assert sample(text, "gateway_upstream_requests_total", method="GET", endpoint="/v1/activities", status="200") == 1
     assert sample(text, "gateway_upstream_request_duration_seconds_count", method="GET", endpoint="/v1/activities") == 1
@@ -103,7 +103,9 @@ async def test_each_app_has_its_own_registry(sandbox: Sandbox) -> None:
     async with running(first) as http_one, running(second) as http_two:
         await GraphQLClient(http_one).data(TYPES_QUERY)
         assert sample(await scrape(http_one), "gateway_graphql_operations_total", operation="Types", outcome="ok") == 1
-        assert sample(await scrape(http_two), "gateway_graphql_operations_total", operation="Types", outcome="ok") is None
+        assert (
+            sample(await scrape(http_two), "gateway_graphql_operations_total", operation="Types", outcome="ok") is None
+        )
 
 
 async def test_no_token_or_client_header_reaches_a_label(http: httpx.AsyncClient, gql: GraphQLClient) -> None:

@@ -59,8 +59,14 @@ async def test_the_graphql_context_carries_the_request_id(sandbox: Sandbox) -> N
     app = create_app(Settings(), sandbox=sandbox)
     view = next(r.app for r in app.routes if isinstance(r, Route) and r.path == "/graphql")
     assert isinstance(view, GatewayGraphQL)
-    scope = {"type": "http", "method": "POST", "path": "/graphql", "headers": [], "app": app,
-             "state": {"request_id": "from-middleware"}}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/graphql",
+        "headers": [],
+        "app": app,
+        "state": {"request_id": "from-middleware"},
+    }
     async with running(app):
         context = await view.get_context(Request(scope), Response())
     assert isinstance(context, Context)

@@ -15,7 +15,6 @@ from gateway.upstream.retry import RetryPolicy
 from tests.support import FakeClock, GraphQLClient, running
 
 
-
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

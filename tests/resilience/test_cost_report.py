@@ -63,7 +63,12 @@ async def test_a_rejected_request_reports_nothing_spent(
     ],
 )
 async def test_a_request_refused_before_graphql_runs_is_a_graphql_shaped_answer(
-    http: httpx.AsyncClient, sandbox: Sandbox, method: str, content: bytes | None, params: dict[str, str] | None, status: int
+    http: httpx.AsyncClient,
+    sandbox: Sandbox,
+    method: str,
+    content: bytes | None,
+    params: dict[str, str] | None,
+    status: int,
 ) -> None:
     headers = {"content-type": "application/json"}
     response = await http.request(method, "/graphql", content=content, params=params, headers=headers)

@@ -17,7 +17,6 @@ from tests.support import GraphQLClient, error_codes, running
 pytestmark = pytest.mark.anyio
 
 
-
 async def test_an_unknown_token_is_unauthenticated(gql: GraphQLClient) -> None:
     body = await gql("{ activities(first: 1) { nodes { subject } } }", headers={"x-api-token": "not-a-token"})
     assert error_codes(body) == ["UNAUTHENTICATED"]

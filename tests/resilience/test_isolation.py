@@ -30,7 +30,9 @@ CONCURRENCY = 60
 
 QUERY = """
 query Mixed($mine: ID!, $theirs: ID!) {
-  activities(first: 25, userId: 0) { nodes { pipedriveId companyId owner { pipedriveId } activityType { pipedriveId } } }
+  activities(first: 25, userId: 0) {
+    nodes { pipedriveId companyId owner { pipedriveId } activityType { pipedriveId } }
+  }
   activityTypes(includeInactive: true) { pipedriveId }
   mine: activity(id: $mine) { pipedriveId companyId }
   theirs: activity(id: $theirs) { pipedriveId }
@@ -68,7 +70,10 @@ def check(body: dict[str, Any], caller: Caller, sandbox_ids: dict[str, dict[int,
         assert node["companyId"] == company
         assert node["pipedriveId"] in sandbox_ids["activities"][company]
         assert node["owner"] is None or node["owner"]["pipedriveId"] in sandbox_ids["users"][company]
-        assert node["activityType"] is None or node["activityType"]["pipedriveId"] in sandbox_ids["activity_types"][company]
+        assert (
+            node["activityType"] is None
+            or node["activityType"]["pipedriveId"] in sandbox_ids["activity_types"][company]
+        )
     assert {t["pipedriveId"] for t in data["activityTypes"]} <= sandbox_ids["activity_types"][company]
     assert data["mine"]["companyId"] == company
     assert data["theirs"] is None

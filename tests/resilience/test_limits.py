@@ -38,7 +38,9 @@ async def test_too_deep_is_rejected(gql: GraphQLClient, sandbox: Sandbox) -> Non
 
 
 async def test_too_many_aliases_is_rejected(gql: GraphQLClient, sandbox: Sandbox) -> None:
-    body = await gql("{ a: activityTypes { name } b: activityTypes { name } c: activityTypes { n: name } d: activityTypes { name } }")
+    body = await gql(
+        "{ a: activityTypes { name } b: activityTypes { name } c: activityTypes { n: name } d: activityTypes { name } }"
+    )
     assert_rejected(body, "aliases", sandbox)
 
 
@@ -71,7 +73,9 @@ async def test_queries_within_the_caps_run(gql: GraphQLClient) -> None:
     assert len(body["data"]["activities"]["nodes"]) == 50
 
 
-async def test_an_oversized_body_is_refused_with_413_before_reading_on(http: httpx.AsyncClient, sandbox: Sandbox) -> None:
+async def test_an_oversized_body_is_refused_with_413_before_reading_on(
+    http: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
     response = await http.post("/graphql", json={"query": "{ activityTypes { name } }", "pad": "x" * 5000})
     assert_413(response)
     assert sandbox.control.requests == []
@@ -109,8 +113,11 @@ def assert_413(response: httpx.Response) -> None:
 
 def test_every_cap_is_read_from_the_environment() -> None:
     environ = {
-        "GATEWAY_MAX_DEPTH": "7", "GATEWAY_MAX_ALIASES": "8", "GATEWAY_MAX_TOKENS": "900",
-        "GATEWAY_MAX_BODY_BYTES": "2048", "GATEWAY_MAX_NODE_COST": "999",
+        "GATEWAY_MAX_DEPTH": "7",
+        "GATEWAY_MAX_ALIASES": "8",
+        "GATEWAY_MAX_TOKENS": "900",
+        "GATEWAY_MAX_BODY_BYTES": "2048",
+        "GATEWAY_MAX_NODE_COST": "999",
     }
     limits = Settings.from_env(environ).limits
     assert (limits.max_depth, limits.max_aliases, limits.max_tokens) == (7, 8, 900)
@@ -139,7 +146,9 @@ class TestDefaults:
 
 # The estimate on its own, over a schema with connections nested in connections.
 SDL = """
-type Query { users(first: Int, last: Int): UserConnection! node(id: ID!): Node nodes(ids: [ID!]!): [Node]! tags: [Tag!]! me: User }
+type Query {
+  users(first: Int, last: Int): UserConnection! node(id: ID!): Node nodes(ids: [ID!]!): [Node]! tags: [Tag!]! me: User
+}
 interface Node { id: ID! }
 type User implements Node { id: ID! name: String friends(first: Int): UserConnection! tags: [Tag!]! emails: [String!]! }
 type Tag { name: String }
@@ -150,7 +159,10 @@ type PageInfo { hasNextPage: Boolean! }
 SCHEMA = graphql.build_schema(SDL)
 
 
-def cost(query: str, variables: dict[str, Any] | None = None, limits: QueryLimits = QueryLimits()) -> int:
+DEFAULT_LIMITS = QueryLimits()
+
+
+def cost(query: str, variables: dict[str, Any] | None = None, limits: QueryLimits = DEFAULT_LIMITS) -> int:
     document = graphql.parse(query)
     operation = next(d for d in document.definitions if isinstance(d, graphql.OperationDefinitionNode))
     return estimate_node_cost(SCHEMA, document.definitions, operation, variables or {}, limits)
@@ -163,7 +175,10 @@ def cost(query: str, variables: dict[str, Any] | None = None, limits: QueryLimit
         ("{ users { nodes { name } } }", 100),  # the default page size
         ("{ users(first: 7) { edges { node { name } } nodes { name } pageInfo { hasNextPage } } }", 7),
         ("{ users(last: 3) { nodes { friends(first: 10) { nodes { name } } } } }", 3 + 30),
-        ("{ users(first: 2) { nodes { friends(first: 3) { nodes { friends(first: 4) { nodes { id } } } } } } }", 2 + 6 + 24),
+        (
+            "{ users(first: 2) { nodes { friends(first: 3) { nodes { friends(first: 4) { nodes { id } } } } } } }",
+            2 + 6 + 24,
+        ),
         ("{ users(first: 5) { nodes { tags { name } } } }", 5 + 5 * UNSIZED_LIST_ITEMS),
         ('{ nodes(ids: ["a", "b", "c"]) { ... on User { friends(first: 2) { nodes { id } } } } }', 3 + 6),
         ("{ users(first: 9999) { nodes { id } } }", 500),  # out of range: its field refuses it, not the estimate

@@ -135,7 +135,9 @@ class TestJitter:
     def jitter(self) -> float:
         return 1.0
 
-    async def test_full_jitter_reaches_the_ceiling(self, gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock) -> None:
+    async def test_full_jitter_reaches_the_ceiling(
+        self, gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock
+    ) -> None:
         sandbox.control.inject(Fault(kind="status", status=503, times=3, method="GET", path=LIST))
         assert "errors" not in await gql(PAGE)
         assert clock.slept == [0.25, 0.5, 1.0]

@@ -34,7 +34,7 @@ QUERIES = [
     "{ activities(first: 3) { nodes { subject owner { name } person { name } } } activityTypes { name } }",
     '{ activity(id: "1") { subject organization { name } deal { title } } }',
     "{ activitiesCollection(first: 2) { nodes { subject } } }",  # FORBIDDEN for the non-admin
-    "{ activities(first: 2, after: \"not a cursor\") { nodes { subject } } }",
+    '{ activities(first: 2, after: "not a cursor") { nodes { subject } } }',
     'mutation { addActivity(input: {subject: "s", dueTime: "25:99"}) { userErrors { message } } }',
     "{ activities(first: 2) { nodes { subject } ",
 ]

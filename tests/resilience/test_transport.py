@@ -21,7 +21,9 @@ OK = {"success": True, "data": []}
 
 
 def transport(handler: httpx.MockTransport, policy: RetryPolicy, read: float = 20.0) -> UpstreamTransport:
-    http = httpx.AsyncClient(transport=handler, base_url="http://upstream.test/api", timeout=httpx.Timeout(5.0, read=read))
+    http = httpx.AsyncClient(
+        transport=handler, base_url="http://upstream.test/api", timeout=httpx.Timeout(5.0, read=read)
+    )
     return UpstreamTransport(http, policy)
 
 
@@ -34,7 +36,9 @@ async def test_attempt_timeouts_shrink_to_what_is_left_of_the_budget() -> None:
         clock.now += 10.0  # each attempt takes 10 s before failing
         return httpx.Response(503, json={"success": False, "error": "busy"})
 
-    policy = RetryPolicy(RetrySettings(max_retries=5, max_total_seconds=25.0), sleep=clock.sleep, clock=clock, jitter=lambda: 0.0)
+    policy = RetryPolicy(
+        RetrySettings(max_retries=5, max_total_seconds=25.0), sleep=clock.sleep, clock=clock, jitter=lambda: 0.0
+    )
     with pytest.raises(UpstreamServerError):
         await transport(httpx.MockTransport(handler), policy).send(CALL, Credentials("t"), CallLedger())
     # 20 s configured, then what remains of 25 s after 10 s and a short wait, then the floor.

@@ -19,11 +19,9 @@ PERSON_SUMMARY_KEYS = {"id", "name", "email", "phone", "owner_id"}
 ORG_SUMMARY_KEYS = {"id", "name", "people_count", "owner_id", "address", "cc_email"}
 DEAL_SUMMARY_KEYS = {"id", "title", "status", "value", "currency", "stage_id", "pipeline_id"}
 ERROR_KEYS = {"success", "error", "error_info", "data", "additional_data"}
-V2_ACTIVITY_KEYS = {
-    "owner_id", "creator_user_id", "busy", "is_deleted", "location", "participants", "attendees"}
+V2_ACTIVITY_KEYS = {"owner_id", "creator_user_id", "busy", "is_deleted", "location", "participants", "attendees"}
 V2_ATTENDEE_KEYS = {"email", "name", "status", "is_organizer", "person_id", "user_id"}
-V2_DEAL_KEYS = {
-    "title", "owner_id", "person_id", "org_id", "stage_id", "pipeline_id", "value", "currency", "status"}
+V2_DEAL_KEYS = {"title", "owner_id", "person_id", "org_id", "stage_id", "pipeline_id", "value", "currency", "status"}
 
 
 def test_field_lists_are_the_documented_ones() -> None:
@@ -58,8 +56,9 @@ async def test_list_envelope(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     assert set(body) == {"success", "data", "additional_data", "related_objects"}
     assert body["success"] is True
-    assert body["additional_data"] == {"pagination": {
-        "start": 0, "limit": 50, "more_items_in_collection": True, "next_start": 50}}
+    assert body["additional_data"] == {
+        "pagination": {"start": 0, "limit": 50, "more_items_in_collection": True, "next_start": 50}
+    }
     assert len(body["data"]) == 50
     for item in body["data"]:
         assert list(item) == list(V1_ACTIVITY_FIELDS)
@@ -221,7 +220,11 @@ async def test_deal_detail(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
     assert data["person_id"]["value"] == deal["person_id"]
     assert data["org_id"]["value"] == deal["org_id"]
     assert (data["title"], data["status"], data["stage_id"], data["pipeline_id"]) == (
-        deal["title"], deal["status"], deal["stage_id"], deal["pipeline_id"])
+        deal["title"],
+        deal["status"],
+        deal["stage_id"],
+        deal["pipeline_id"],
+    )
     assert {"user", "person", "organization", "stage", "pipeline"} <= set(body["related_objects"])
 
 

@@ -13,8 +13,11 @@ pytestmark = pytest.mark.anyio
 
 UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401}
 FORBIDDEN = {
-    "success": False, "error": "You do not have permissions to do this.",
-    "error_info": "Please check developers.pipedrive.com", "data": None, "additional_data": None,
+    "success": False,
+    "error": "You do not have permissions to do this.",
+    "error_info": "Please check developers.pipedrive.com",
+    "data": None,
+    "additional_data": None,
 }
 
 
@@ -30,44 +33,101 @@ def cursor_of(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-@pytest.mark.parametrize("params", [
-    {"limit": "0"}, {"limit": "501"}, {"limit": "ten"}, {"limit": "-5"}, {"start": "-1"}, {"start": "x"},
-    {"start_date": "2025-13-01"}, {"start_date": "2025/01/01"}, {"end_date": "2025-02-30"},
-    {"done": "2"}, {"done": "true"}, {"type": "call,nope"}, {"filter_id": "999"}, {"filter_id": "4"},
-    {"filter_id": "abc"}, {"user_id": "me"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": "0"},
+        {"limit": "501"},
+        {"limit": "ten"},
+        {"limit": "-5"},
+        {"start": "-1"},
+        {"start": "x"},
+        {"start_date": "2025-13-01"},
+        {"start_date": "2025/01/01"},
+        {"end_date": "2025-02-30"},
+        {"done": "2"},
+        {"done": "true"},
+        {"type": "call,nope"},
+        {"filter_id": "999"},
+        {"filter_id": "4"},
+        {"filter_id": "abc"},
+        {"user_id": "me"},
+    ],
+)
 async def test_list_rejects(client: httpx.AsyncClient, params: dict[str, str]) -> None:
     assert_envelope(await client.get("/api/v1/activities", params=params), 400)
 
 
-@pytest.mark.parametrize("params", [
-    {"cursor": "!!!"}, {"cursor": cursor_of(b"not json")}, {"cursor": cursor_of(b'{"page": 2}')},
-    {"cursor": cursor_of(b'{"after_id": "3"}')}, {"cursor": cursor_of(b"[1]")}, {"limit": "501"},
-    {"since": "yesterday"}, {"until": "2025-01-01 25:00:00"}, {"done": "yes"}, {"type": "nope"},
-    {"user_id": "-1"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cursor": "!!!"},
+        {"cursor": cursor_of(b"not json")},
+        {"cursor": cursor_of(b'{"page": 2}')},
+        {"cursor": cursor_of(b'{"after_id": "3"}')},
+        {"cursor": cursor_of(b"[1]")},
+        {"limit": "501"},
+        {"since": "yesterday"},
+        {"until": "2025-01-01 25:00:00"},
+        {"done": "yes"},
+        {"type": "nope"},
+        {"user_id": "-1"},
+    ],
+)
 async def test_collection_rejects(client: httpx.AsyncClient, params: dict[str, str]) -> None:
     assert_envelope(await client.get("/api/v1/activities/collection", params=params), 400)
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/activities/abc", "/api/v1/activities/0", "/api/v1/activities/-3", "/api/v1/activities/1.5",
-    "/api/v1/persons/x", "/api/v1/users/x",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/activities/abc",
+        "/api/v1/activities/0",
+        "/api/v1/activities/-3",
+        "/api/v1/activities/1.5",
+        "/api/v1/persons/x",
+        "/api/v1/users/x",
+    ],
+)
 async def test_malformed_path_ids(client: httpx.AsyncClient, path: str) -> None:
     assert_envelope(await client.get(path), 400)
 
 
-@pytest.mark.parametrize("body", [
-    {"due_time": "9:30"}, {"due_time": "25:00"}, {"due_time": "09:30:00"}, {"duration": "1h"},
-    {"duration": "00:75"}, {"due_date": "2025-02-30"}, {"due_date": "04/03/2025"}, {"type": "nope"},
-    {"type": "fax"}, {"lead_id": "not-a-uuid"}, {"lead_id": 12}, {"person_id": 999999}, {"person_id": 41},
-    {"org_id": 999999}, {"deal_id": 999999}, {"user_id": 999}, {"user_id": 6}, {"user_id": 5},
-    {"subject": None}, {"subject": 5}, {"done": 2}, {"done": "yes"}, {"busy_flag": "yes"},
-    {"participants": [{"primary_flag": True}]}, {"participants": "1"}, {"participants": [{"person_id": 41}]},
-    {"attendees": [{"name": "No email"}]}, {"attendees": [{"person_id": 999999}]}, {"project_id": "x"},
-    {"deal_id": True},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"due_time": "9:30"},
+        {"due_time": "25:00"},
+        {"due_time": "09:30:00"},
+        {"duration": "1h"},
+        {"duration": "00:75"},
+        {"due_date": "2025-02-30"},
+        {"due_date": "04/03/2025"},
+        {"type": "nope"},
+        {"type": "fax"},
+        {"lead_id": "not-a-uuid"},
+        {"lead_id": 12},
+        {"person_id": 999999},
+        {"person_id": 41},
+        {"org_id": 999999},
+        {"deal_id": 999999},
+        {"user_id": 999},
+        {"user_id": 6},
+        {"user_id": 5},
+        {"subject": None},
+        {"subject": 5},
+        {"done": 2},
+        {"done": "yes"},
+        {"busy_flag": "yes"},
+        {"participants": [{"primary_flag": True}]},
+        {"participants": "1"},
+        {"participants": [{"person_id": 41}]},
+        {"attendees": [{"name": "No email"}]},
+        {"attendees": [{"person_id": 999999}]},
+        {"project_id": "x"},
+        {"deal_id": True},
+    ],
+)
 async def test_add_rejects_and_writes_nothing(
     client: httpx.AsyncClient, sandbox: Sandbox, body: dict[str, Any]
 ) -> None:
@@ -95,11 +155,17 @@ async def test_update_rejects_and_changes_nothing(client: httpx.AsyncClient, san
         assert_envelope(await client.put(f"/api/v1/activities/{activity_id}", json={unclearable: None}), 400)
 
 
-@pytest.mark.parametrize(("path", "params"), [
-    ("/api/v2/activities", {"ids": ",".join(str(n) for n in range(1, 102))}),
-    ("/api/v2/activities", {"ids": "1,a"}), ("/api/v2/activities", {}), ("/api/v2/persons", {"ids": ""}),
-    ("/api/v2/deals", {"ids": "0"}), ("/api/v2/organizations", {"ids": "1,,2"}),
-])
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v2/activities", {"ids": ",".join(str(n) for n in range(1, 102))}),
+        ("/api/v2/activities", {"ids": "1,a"}),
+        ("/api/v2/activities", {}),
+        ("/api/v2/persons", {"ids": ""}),
+        ("/api/v2/deals", {"ids": "0"}),
+        ("/api/v2/organizations", {"ids": "1,,2"}),
+    ],
+)
 async def test_v2_rejects(client: httpx.AsyncClient, path: str, params: dict[str, str]) -> None:
     assert_envelope(await client.get(path, params=params), 400)
 
@@ -114,16 +180,19 @@ async def test_bulk_delete_rejects(client: httpx.AsyncClient, params: dict[str, 
     assert_envelope(await client.delete("/api/v1/activities", params=params), 400)
 
 
-@pytest.mark.parametrize(("headers", "params"), [
-    ({}, {}),
-    ({"x-api-token": "nope"}, {}),
-    ({}, {"api_token": "nope"}),
-    ({"authorization": "Bearer nope"}, {}),
-    ({"authorization": f"Bearer {DEMO_TOKEN}"}, {}),
-    ({"x-api-token": DEMO_OAUTH_TOKEN}, {}),
-    ({}, {"api_token": DEMO_OAUTH_TOKEN}),
-    ({"authorization": f"Basic {DEMO_OAUTH_TOKEN}"}, {}),
-])
+@pytest.mark.parametrize(
+    ("headers", "params"),
+    [
+        ({}, {}),
+        ({"x-api-token": "nope"}, {}),
+        ({}, {"api_token": "nope"}),
+        ({"authorization": "Bearer nope"}, {}),
+        ({"authorization": f"Bearer {DEMO_TOKEN}"}, {}),
+        ({"x-api-token": DEMO_OAUTH_TOKEN}, {}),
+        ({}, {"api_token": DEMO_OAUTH_TOKEN}),
+        ({"authorization": f"Basic {DEMO_OAUTH_TOKEN}"}, {}),
+    ],
+)
 async def test_unauthorized(sandbox: Sandbox, headers: dict[str, str], params: dict[str, str]) -> None:
     async with httpx.AsyncClient(transport=sandbox.transport(), base_url=BASE_URL) as anonymous:
         for path in ("/api/v1/activities", "/api/v1/users", "/api/v2/activities?ids=1"):
@@ -132,15 +201,16 @@ async def test_unauthorized(sandbox: Sandbox, headers: dict[str, str], params: d
             assert "x-ratelimit-limit" not in response.headers
 
 
-@pytest.mark.parametrize(("headers", "params"), [
-    ({"x-api-token": DEMO_TOKEN}, {}),
-    ({}, {"api_token": DEMO_TOKEN}),
-    ({"authorization": f"Bearer {DEMO_OAUTH_TOKEN}"}, {}),
-    ({"authorization": f"bearer {DEMO_OAUTH_TOKEN}"}, {}),
-])
-async def test_each_auth_style_works(
-    sandbox: Sandbox, headers: dict[str, str], params: dict[str, str]
-) -> None:
+@pytest.mark.parametrize(
+    ("headers", "params"),
+    [
+        ({"x-api-token": DEMO_TOKEN}, {}),
+        ({}, {"api_token": DEMO_TOKEN}),
+        ({"authorization": f"Bearer {DEMO_OAUTH_TOKEN}"}, {}),
+        ({"authorization": f"bearer {DEMO_OAUTH_TOKEN}"}, {}),
+    ],
+)
+async def test_each_auth_style_works(sandbox: Sandbox, headers: dict[str, str], params: dict[str, str]) -> None:
     async with httpx.AsyncClient(transport=sandbox.transport(), base_url=BASE_URL) as http:
         response = await http.get("/api/v1/users/1", headers=headers, params=params)
     assert response.status_code == 200 and response.json()["data"]["is_you"] is True
@@ -153,12 +223,18 @@ async def test_collection_is_forbidden_to_non_admins(sandbox: Sandbox) -> None:
         assert (await member.get("/api/v1/activities", params={"user_id": 0})).status_code == 200
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/api/v1/activities/999999"), ("PUT", "/api/v1/activities/999999"),
-    ("DELETE", "/api/v1/activities/999999"), ("GET", "/api/v1/persons/999999"),
-    ("GET", "/api/v1/organizations/999999"), ("GET", "/api/v1/deals/999999"),
-    ("GET", "/api/v1/nowhere"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/activities/999999"),
+        ("PUT", "/api/v1/activities/999999"),
+        ("DELETE", "/api/v1/activities/999999"),
+        ("GET", "/api/v1/persons/999999"),
+        ("GET", "/api/v1/organizations/999999"),
+        ("GET", "/api/v1/deals/999999"),
+        ("GET", "/api/v1/nowhere"),
+    ],
+)
 async def test_not_found(client: httpx.AsyncClient, method: str, path: str) -> None:
     response = await client.request(method, path, json={} if method == "PUT" else None)
     assert_envelope(response, 404)

@@ -99,8 +99,9 @@ async def test_delay_then_serve(client: httpx.AsyncClient, sandbox: Sandbox) -> 
 async def test_read_timeout_before_handling_writes_nothing(sandbox: Sandbox) -> None:
     before = activity_count(sandbox)
     sandbox.control.inject(Fault(kind="delay", delay_s=1.0, method="POST"))
-    async with httpx.AsyncClient(transport=sandbox.transport(), base_url=BASE_URL,
-                                 headers={"x-api-token": DEMO_TOKEN}, timeout=0.05) as http:
+    async with httpx.AsyncClient(
+        transport=sandbox.transport(), base_url=BASE_URL, headers={"x-api-token": DEMO_TOKEN}, timeout=0.05
+    ) as http:
         with pytest.raises(httpx.ReadTimeout):
             await http.post(ACTIVITIES, json={"subject": "abandoned"})
     assert activity_count(sandbox) == before
@@ -110,8 +111,9 @@ async def test_read_timeout_before_handling_writes_nothing(sandbox: Sandbox) -> 
 async def test_read_timeout_after_handling_keeps_the_write(sandbox: Sandbox) -> None:
     before = activity_count(sandbox)
     sandbox.control.inject(Fault(kind="delay", delay_s=1.0, method="POST", when="after"))
-    async with httpx.AsyncClient(transport=sandbox.transport(), base_url=BASE_URL,
-                                 headers={"x-api-token": DEMO_TOKEN}, timeout=0.05) as http:
+    async with httpx.AsyncClient(
+        transport=sandbox.transport(), base_url=BASE_URL, headers={"x-api-token": DEMO_TOKEN}, timeout=0.05
+    ) as http:
         with pytest.raises(httpx.ReadTimeout):
             await http.post(ACTIVITIES, json={"subject": "written"})
     assert activity_count(sandbox) == before + 1
@@ -129,8 +131,9 @@ async def test_latency(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
 async def test_latency_from_the_constructor() -> None:
     box = Sandbox(":memory:", latency_ms=30.0)
     try:
-        async with httpx.AsyncClient(transport=box.transport(), base_url=BASE_URL,
-                                     headers={"x-api-token": DEMO_TOKEN}) as http:
+        async with httpx.AsyncClient(
+            transport=box.transport(), base_url=BASE_URL, headers={"x-api-token": DEMO_TOKEN}
+        ) as http:
             started = time.perf_counter()
             await http.get("/api/v1/users/1")
         assert time.perf_counter() - started >= 0.03

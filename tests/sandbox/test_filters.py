@@ -33,9 +33,7 @@ async def test_user_id_omitted_is_the_callers_own(client: httpx.AsyncClient, san
         assert await list_ids(member) == db_ids(sandbox, f"{ACTIVE_1} AND user_id = 2")
 
 
-async def test_user_id_zero_is_everyone_and_a_number_is_that_user(
-    client: httpx.AsyncClient, sandbox: Sandbox
-) -> None:
+async def test_user_id_zero_is_everyone_and_a_number_is_that_user(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
     assert await list_ids(client, user_id=0) == db_ids(sandbox, ACTIVE_1)
     expected = db_ids(sandbox, f"{ACTIVE_1} AND user_id = 3")
     assert expected and await list_ids(client, user_id=3) == expected
@@ -100,9 +98,7 @@ async def test_collection_user_done_type(client: httpx.AsyncClient, sandbox: San
         ("2024-11-01T02:00:00+02:00", "2024-12-15T07:00:00-05:00"),
     ],
 )
-async def test_collection_since_until(
-    client: httpx.AsyncClient, sandbox: Sandbox, since: str, until: str
-) -> None:
+async def test_collection_since_until(client: httpx.AsyncClient, sandbox: Sandbox, since: str, until: str) -> None:
     between = "update_time BETWEEN '2024-11-01 00:00:00' AND '2024-12-15 12:00:00'"
     expected = db_ids(sandbox, f"{ACTIVE_1} AND {between}")
     assert expected and await collection_ids(client, since=since, until=until) == expected

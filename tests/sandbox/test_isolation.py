@@ -33,4 +33,3 @@ def test_imports_stay_inside_the_sandbox() -> None:
                 assert inside, f"{path}: {module}"
             else:
                 assert top in sys.stdlib_module_names or top in ALLOWED_THIRD_PARTY, f"{path}: {module}"
-

@@ -44,7 +44,11 @@ async def test_default_page_size_is_100(client: httpx.AsyncClient) -> None:
     listed = (await client.get("/api/v1/activities", params={"user_id": 0})).json()
     assert len(listed["data"]) == 100
     assert listed["additional_data"]["pagination"] == {
-        "start": 0, "limit": 100, "more_items_in_collection": True, "next_start": 100}
+        "start": 0,
+        "limit": 100,
+        "more_items_in_collection": True,
+        "next_start": 100,
+    }
     collected = (await client.get("/api/v1/activities/collection")).json()
     assert len(collected["data"]) == 100 and collected["additional_data"]["next_cursor"]
 
@@ -62,7 +66,10 @@ async def test_exact_last_page_has_no_next(client: httpx.AsyncClient, sandbox: S
     body = (await client.get("/api/v1/activities", params=params)).json()
     assert len(body["data"]) == 10
     assert body["additional_data"]["pagination"] == {
-        "start": total - 10, "limit": 10, "more_items_in_collection": False}
+        "start": total - 10,
+        "limit": 10,
+        "more_items_in_collection": False,
+    }
 
 
 async def test_start_past_the_end_is_empty(client: httpx.AsyncClient) -> None:

@@ -71,8 +71,9 @@ async def test_two_sandboxes_share_one_file(tmp_path: Path) -> None:
 async def test_memory_sandboxes_are_independent() -> None:
     first, second = Sandbox(":memory:"), Sandbox(":memory:")
     try:
-        async with httpx.AsyncClient(transport=first.transport(), base_url="http://a",
-                                     headers={"x-api-token": DEMO_TOKEN}) as http:
+        async with httpx.AsyncClient(
+            transport=first.transport(), base_url="http://a", headers={"x-api-token": DEMO_TOKEN}
+        ) as http:
             created = (await http.post("/api/v1/activities", json={})).json()["data"]
         async with client_for(second) as http:
             assert (await http.get(f"/api/v1/activities/{created['id']}")).status_code == 404

@@ -10,8 +10,11 @@ from tests.sandbox.conftest import client_for
 
 pytestmark = pytest.mark.anyio
 RATE_HEADERS = (
-    "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
-    "x-daily-ratelimit-token-limit", "x-daily-ratelimit-token-remaining",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "x-daily-ratelimit-token-limit",
+    "x-daily-ratelimit-token-remaining",
 )
 
 
@@ -40,23 +43,38 @@ def remaining_budget(response: httpx.Response) -> int:
 
 
 async def test_headers_on_successes_and_errors(client: httpx.AsyncClient) -> None:
-    for response in (await client.get("/api/v1/activities"), await client.get("/api/v1/activities/999999"),
-                     await client.get("/api/v1/activities", params={"limit": "x"})):
+    for response in (
+        await client.get("/api/v1/activities"),
+        await client.get("/api/v1/activities/999999"),
+        await client.get("/api/v1/activities", params={"limit": "x"}),
+    ):
         assert all(name in response.headers for name in RATE_HEADERS)
         assert response.headers["x-ratelimit-limit"] == "100000"
         assert response.headers["x-daily-ratelimit-token-limit"] == "100000000"
 
 
-@pytest.mark.parametrize(("method", "path", "cost"), [
-    ("GET", "/api/v1/activities", 20), ("GET", "/api/v1/activities/collection", 10),
-    ("GET", "/api/v1/activities/5", 2), ("POST", "/api/v1/activities", 10),
-    ("PUT", "/api/v1/activities/5", 10), ("DELETE", "/api/v1/activities/5", 6),
-    ("DELETE", "/api/v1/activities?ids=7,9", 10), ("GET", "/api/v1/activityTypes", 20),
-    ("GET", "/api/v1/users", 20), ("GET", "/api/v1/users/1", 2), ("GET", "/api/v1/persons/1", 2),
-    ("GET", "/api/v1/organizations/1", 2), ("GET", "/api/v1/deals/1", 2),
-    ("GET", "/api/v2/activities?ids=1", 10), ("GET", "/api/v2/persons?ids=1", 10),
-    ("GET", "/api/v2/organizations?ids=1", 10), ("GET", "/api/v2/deals?ids=1", 10),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "cost"),
+    [
+        ("GET", "/api/v1/activities", 20),
+        ("GET", "/api/v1/activities/collection", 10),
+        ("GET", "/api/v1/activities/5", 2),
+        ("POST", "/api/v1/activities", 10),
+        ("PUT", "/api/v1/activities/5", 10),
+        ("DELETE", "/api/v1/activities/5", 6),
+        ("DELETE", "/api/v1/activities?ids=7,9", 10),
+        ("GET", "/api/v1/activityTypes", 20),
+        ("GET", "/api/v1/users", 20),
+        ("GET", "/api/v1/users/1", 2),
+        ("GET", "/api/v1/persons/1", 2),
+        ("GET", "/api/v1/organizations/1", 2),
+        ("GET", "/api/v1/deals/1", 2),
+        ("GET", "/api/v2/activities?ids=1", 10),
+        ("GET", "/api/v2/persons?ids=1", 10),
+        ("GET", "/api/v2/organizations?ids=1", 10),
+        ("GET", "/api/v2/deals?ids=1", 10),
+    ],
+)
 async def test_costs(client: httpx.AsyncClient, method: str, path: str, cost: int) -> None:
     before = remaining_budget(await client.get("/api/v1/users/1"))
     response = await client.request(method, path, json={} if method in ("POST", "PUT") else None)
@@ -94,8 +112,11 @@ async def test_refusals_spend_nothing(limited: Sandbox, clock: FakeClock) -> Non
 async def test_daily_budget_per_company(clock: FakeClock) -> None:
     box = Sandbox(":memory:", daily_token_budget=45, clock=clock)
     try:
-        async with client_for(box) as admin, client_for(box, DEMO_NONADMIN_TOKEN) as member, \
-                client_for(box, OTHER_COMPANY_TOKEN) as other:
+        async with (
+            client_for(box) as admin,
+            client_for(box, DEMO_NONADMIN_TOKEN) as member,
+            client_for(box, OTHER_COMPANY_TOKEN) as other,
+        ):
             assert remaining_budget(await admin.get("/api/v1/activities")) == 25
             assert remaining_budget(await member.get("/api/v1/activities")) == 5
             refused = await member.get("/api/v1/activities")

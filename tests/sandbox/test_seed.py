@@ -54,7 +54,8 @@ def test_each_company_has_enough_varied_data(sandbox: Sandbox, company_id: int) 
     deleted = f"SELECT COUNT(*) FROM activities WHERE company_id = {company_id} AND active_flag = 0"
     assert scalar(sandbox, deleted) > 0
     participants = sandbox.store.database.rows(
-        f"SELECT participants FROM activities WHERE {active} AND participants IS NOT NULL")
+        f"SELECT participants FROM activities WHERE {active} AND participants IS NOT NULL"
+    )
     assert any(len(json.loads(row["participants"])) >= 2 for row in participants)
 
 
@@ -68,12 +69,15 @@ def test_seed_is_deterministic(sandbox: Sandbox, tmp_path: Path) -> None:
 
 
 def test_companies_share_no_rows(sandbox: Sandbox) -> None:
-    crossing = scalar(sandbox, """
+    crossing = scalar(
+        sandbox,
+        """
         SELECT COUNT(*) FROM activities a
         LEFT JOIN users u ON u.id = a.user_id
         LEFT JOIN persons p ON p.id = a.person_id
         LEFT JOIN organizations o ON o.id = a.org_id
         LEFT JOIN deals d ON d.id = a.deal_id
         WHERE u.company_id != a.company_id OR p.company_id != a.company_id
-           OR o.company_id != a.company_id OR d.company_id != a.company_id""")
+           OR o.company_id != a.company_id OR d.company_id != a.company_id""",
+    )
     assert crossing == 0

@@ -30,8 +30,9 @@ def base_url(tmp_path: Path) -> Iterator[str]:
     sandbox = Sandbox(db_path=str(tmp_path / "served.sqlite3"))
     port = free_port()
     # uvicorn binds the port itself: handing it a pre-bound socket costs ~40 ms per keep-alive request.
-    config = uvicorn.Config(create_standalone_app(sandbox), host="127.0.0.1", port=port,
-                            log_level="critical", lifespan="on", ws="none")
+    config = uvicorn.Config(
+        create_standalone_app(sandbox), host="127.0.0.1", port=port, log_level="critical", lifespan="on", ws="none"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -96,9 +97,7 @@ def test_serve_runs_the_standalone_app_in_its_own_process(tmp_path: Path) -> Non
     port = free_port()
     db_path = tmp_path / "cli" / "sandbox.sqlite3"
     code = f"from gateway.sandbox.server import serve; serve('127.0.0.1', {port}, {str(db_path)!r})"
-    process = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         response = _first_answer(f"http://127.0.0.1:{port}/api/v1/users/1", process)
         assert response.status_code == 200 and response.json()["data"]["id"] == 1

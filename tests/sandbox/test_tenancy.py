@@ -27,9 +27,7 @@ async def test_ids_are_interleaved_across_companies(sandbox: Sandbox) -> None:
     assert min(first) < max(second) and min(second) < max(first)
 
 
-async def test_foreign_ids_look_unknown(
-    other: httpx.AsyncClient, client: httpx.AsyncClient, sandbox: Sandbox
-) -> None:
+async def test_foreign_ids_look_unknown(other: httpx.AsyncClient, client: httpx.AsyncClient, sandbox: Sandbox) -> None:
     foreign = db_ids(sandbox, "company_id = 1 AND active_flag = 1")[0]
     for method in ("GET", "PUT", "DELETE"):
         body = {"subject": "stolen"} if method == "PUT" else None
@@ -42,9 +40,7 @@ async def test_foreign_ids_look_unknown(
 
 
 @pytest.mark.parametrize("path", ["/api/v1/persons/1", "/api/v1/organizations/1", "/api/v1/deals/1"])
-async def test_foreign_entities_look_unknown(
-    other: httpx.AsyncClient, client: httpx.AsyncClient, path: str
-) -> None:
+async def test_foreign_entities_look_unknown(other: httpx.AsyncClient, client: httpx.AsyncClient, path: str) -> None:
     assert (await client.get(path)).status_code == 200
     theirs = await other.get(path)
     unknown = await other.get(path.rsplit("/", 1)[0] + f"/{UNKNOWN_ID}")
@@ -85,9 +81,7 @@ async def test_types_and_filters_are_per_company(other: httpx.AsyncClient) -> No
     assert (await other.get("/api/v1/activities", params={"filter_id": 4})).status_code == 200
 
 
-async def test_new_activity_belongs_to_the_callers_company(
-    other: httpx.AsyncClient, client: httpx.AsyncClient
-) -> None:
+async def test_new_activity_belongs_to_the_callers_company(other: httpx.AsyncClient, client: httpx.AsyncClient) -> None:
     created = (await other.post("/api/v1/activities", json={"person_id": 41})).json()["data"]
     assert created["company_id"] == 2 and created["user_id"] == 6
     assert (await client.get(f"/api/v1/activities/{created['id']}")).status_code == 404

@@ -39,15 +39,41 @@ async def test_create_defaults(client: httpx.AsyncClient) -> None:
 
 async def test_create_with_every_writable_field(client: httpx.AsyncClient) -> None:
     body = {
-        "subject": "Demo", "type": "meeting", "done": 1, "due_date": "2025-03-04", "due_time": "09:30",
-        "duration": "00:45", "user_id": 3, "deal_id": 1, "org_id": 6, "person_id": 39,
-        "lead_id": "A1B2C3D4-0000-4000-8000-000000000001", "project_id": 7, "busy_flag": True,
-        "location": PARIS, "public_description": "Agenda", "note": "<p>n</p>",
+        "subject": "Demo",
+        "type": "meeting",
+        "done": 1,
+        "due_date": "2025-03-04",
+        "due_time": "09:30",
+        "duration": "00:45",
+        "user_id": 3,
+        "deal_id": 1,
+        "org_id": 6,
+        "person_id": 39,
+        "lead_id": "A1B2C3D4-0000-4000-8000-000000000001",
+        "project_id": 7,
+        "busy_flag": True,
+        "location": PARIS,
+        "public_description": "Agenda",
+        "note": "<p>n</p>",
         "attendees": [{"email_address": "guest@example.org"}, {"person_id": 2}],
     }
     created = (await add(client, body))["data"]
-    for key in ("subject", "type", "due_date", "due_time", "duration", "user_id", "deal_id", "org_id",
-                "person_id", "project_id", "busy_flag", "location", "public_description", "note"):
+    for key in (
+        "subject",
+        "type",
+        "due_date",
+        "due_time",
+        "duration",
+        "user_id",
+        "deal_id",
+        "org_id",
+        "person_id",
+        "project_id",
+        "busy_flag",
+        "location",
+        "public_description",
+        "note",
+    ):
         assert created[key] == body[key], key
     assert created["done"] is True and created["marked_as_done_time"] == created["add_time"]
     assert created["lead_id"] == "a1b2c3d4-0000-4000-8000-000000000001"
@@ -74,13 +100,14 @@ async def test_participants_set_the_person(client: httpx.AsyncClient) -> None:
     unflagged = (await add(client, {"participants": [{"person_id": 3}, {"person_id": 4}]}))["data"]
     assert unflagged["person_id"] == 3
     assert unflagged["participants"] == [
-        {"person_id": 3, "primary_flag": True}, {"person_id": 4, "primary_flag": False}]
+        {"person_id": 3, "primary_flag": True},
+        {"person_id": 4, "primary_flag": False},
+    ]
 
 
 async def test_more_activities_scheduled_in_context(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
     row = sandbox.store.database.row(
-        "SELECT deal_id FROM activities "
-        "WHERE company_id = 1 AND active_flag = 1 AND done = 0 AND deal_id IS NOT NULL"
+        "SELECT deal_id FROM activities WHERE company_id = 1 AND active_flag = 1 AND done = 0 AND deal_id IS NOT NULL"
     )
     assert row is not None
     linked = await add(client, {"deal_id": row["deal_id"]})
@@ -104,17 +131,35 @@ async def test_update_changes_only_the_keys_sent(client: httpx.AsyncClient, sand
 
 
 async def test_null_clears(client: httpx.AsyncClient) -> None:
-    created = (await add(client, {
-        "due_date": "2025-05-05", "due_time": "10:00", "duration": "01:00", "deal_id": 1, "person_id": 1,
-        "location": PARIS, "note": "x", "busy_flag": False, "lead_id": "a1b2c3d4-0000-4000-8000-000000000001",
-    }))["data"]
-    keys = ("due_date", "due_time", "duration", "deal_id", "person_id", "location", "note", "busy_flag",
-            "lead_id")
+    created = (
+        await add(
+            client,
+            {
+                "due_date": "2025-05-05",
+                "due_time": "10:00",
+                "duration": "01:00",
+                "deal_id": 1,
+                "person_id": 1,
+                "location": PARIS,
+                "note": "x",
+                "busy_flag": False,
+                "lead_id": "a1b2c3d4-0000-4000-8000-000000000001",
+            },
+        )
+    )["data"]
+    keys = ("due_date", "due_time", "duration", "deal_id", "person_id", "location", "note", "busy_flag", "lead_id")
     response = await client.put(f"/api/v1/activities/{created['id']}", json=dict.fromkeys(keys))
     cleared = response.json()["data"]
     assert (cleared["due_date"], cleared["due_time"], cleared["duration"]) == (None, "", "")
-    for key in ("deal_id", "person_id", "participants", "lead_id", "location", "location_route",
-                "location_formatted_address"):
+    for key in (
+        "deal_id",
+        "person_id",
+        "participants",
+        "lead_id",
+        "location",
+        "location_route",
+        "location_formatted_address",
+    ):
         assert cleared[key] is None, key
     assert (cleared["note"], cleared["busy_flag"], cleared["deal_title"]) == ("", None, None)
 
@@ -134,10 +179,12 @@ async def test_person_id_replaces_the_primary_participant(client: httpx.AsyncCli
     created = (await add(client, {"participants": participants}))["data"]
     updated = (await client.put(f"/api/v1/activities/{created['id']}", json={"person_id": 3})).json()["data"]
     assert updated["person_id"] == 3
-    assert updated["participants"] == [
-        {"person_id": 3, "primary_flag": True}, {"person_id": 2, "primary_flag": False}]
-    moved = (await client.put(f"/api/v1/activities/{created['id']}", json={
-        "participants": [{"person_id": 4, "primary_flag": True}]})).json()["data"]
+    assert updated["participants"] == [{"person_id": 3, "primary_flag": True}, {"person_id": 2, "primary_flag": False}]
+    moved = (
+        await client.put(
+            f"/api/v1/activities/{created['id']}", json={"participants": [{"person_id": 4, "primary_flag": True}]}
+        )
+    ).json()["data"]
     assert moved["person_id"] == 4
 
 
@@ -155,9 +202,7 @@ async def test_soft_delete(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
     assert (await client.delete(f"/api/v1/activities/{activity_id}")).status_code == 404
 
 
-async def test_bulk_delete_skips_unknown_foreign_and_deleted(
-    client: httpx.AsyncClient, sandbox: Sandbox
-) -> None:
+async def test_bulk_delete_skips_unknown_foreign_and_deleted(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
     mine = db_ids(sandbox, "company_id = 1 AND active_flag = 1")[:2]
     foreign = db_ids(sandbox, "company_id = 2 AND active_flag = 1")[0]
     deleted = db_ids(sandbox, "company_id = 1 AND active_flag = 0")[0]

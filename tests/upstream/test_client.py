@@ -30,12 +30,13 @@ SECRET = "s3cret-token-value"
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-
 def envelope(data: object, **extra: object) -> dict[str, object]:
     return {"success": True, "data": data, **extra}
 
 
-def make_client(handler: Handler, clock: FakeClock | None = None, kind: str = "api_token") -> tuple[PipedriveClient, list[httpx.Request]]:
+def make_client(
+    handler: Handler, clock: FakeClock | None = None, kind: str = "api_token"
+) -> tuple[PipedriveClient, list[httpx.Request]]:
     seen: list[httpx.Request] = []
 
     def recording(request: httpx.Request) -> httpx.Response:
@@ -50,8 +51,18 @@ def make_client(handler: Handler, clock: FakeClock | None = None, kind: str = "a
 
 
 def activity(i: int) -> dict[str, object]:
-    return {"id": i, "subject": f"A{i}", "type": "call", "done": 0, "due_date": "", "due_time": "", "user_id": 1,
-            "add_time": "2025-02-20 08:01:12", "update_time": "2025-02-20 08:01:12", "active_flag": True}
+    return {
+        "id": i,
+        "subject": f"A{i}",
+        "type": "call",
+        "done": 0,
+        "due_date": "",
+        "due_time": "",
+        "user_id": 1,
+        "add_time": "2025-02-20 08:01:12",
+        "update_time": "2025-02-20 08:01:12",
+        "active_flag": True,
+    }
 
 
 async def test_token_travels_in_the_api_token_header_never_in_the_url() -> None:
@@ -75,7 +86,13 @@ async def test_oauth_token_travels_as_bearer() -> None:
 
 @pytest.mark.parametrize(
     ("status", "error_class"),
-    [(400, UpstreamRejected), (401, UpstreamUnauthorized), (403, UpstreamForbidden), (422, UpstreamRejected), (500, UpstreamServerError)],
+    [
+        (400, UpstreamRejected),
+        (401, UpstreamUnauthorized),
+        (403, UpstreamForbidden),
+        (422, UpstreamRejected),
+        (500, UpstreamServerError),
+    ],
 )
 async def test_error_statuses_become_their_classes_without_the_token(status: int, error_class: type[Exception]) -> None:
     body = {"success": False, "error": "nope", "error_info": "x", "data": None}
@@ -92,8 +109,12 @@ async def test_not_found_is_none_for_a_single_activity() -> None:
 
 
 async def test_rate_limited_read_honours_retry_after_then_succeeds() -> None:
-    answers = iter([httpx.Response(429, headers={"retry-after": "2"}, json={"success": False, "error": "slow"}),
-                    httpx.Response(200, json=envelope([]))])
+    answers = iter(
+        [
+            httpx.Response(429, headers={"retry-after": "2"}, json={"success": False, "error": "slow"}),
+            httpx.Response(200, json=envelope([])),
+        ]
+    )
     clock = FakeClock()
     client, seen = make_client(lambda r: next(answers), clock)
     await client.activity_types()
@@ -121,6 +142,7 @@ async def test_server_errors_on_reads_are_retried_with_backoff() -> None:
 def raising(exc: Exception) -> Handler:
     def handler(request: httpx.Request) -> httpx.Response:
         raise exc
+
     return handler
 
 
@@ -154,8 +176,14 @@ async def test_post_is_not_retried_when_the_upstream_may_have_acted() -> None:
 
 
 async def test_post_is_retried_when_the_upstream_cannot_have_acted() -> None:
-    answers = iter([httpx.Response(429, json={"success": False}),
-                    httpx.Response(201, json=envelope(activity(9), additional_data={"more_activities_scheduled_in_context": True}))])
+    answers = iter(
+        [
+            httpx.Response(429, json={"success": False}),
+            httpx.Response(
+                201, json=envelope(activity(9), additional_data={"more_activities_scheduled_in_context": True})
+            ),
+        ]
+    )
     client, seen = make_client(lambda r: next(answers))
     result = await client.add_activity({"subject": "x"})
     assert len(seen) == 2 and result.activity.id == 9 and result.more_activities_scheduled_in_context is True
@@ -197,8 +225,18 @@ async def test_rate_limit_headers_reach_the_ledger_and_gate_the_next_call() -> N
 def test_unset_text_dates_and_times_are_null_but_required_text_is_kept() -> None:
     from gateway.upstream.models import parse_v1_activity
 
-    record = parse_v1_activity(activity(3) | {"note": "", "location": "", "marked_as_done_time": "",
-                                              "duration": "", "subject": "", "busy_flag": None, "done": 1})
+    record = parse_v1_activity(
+        activity(3)
+        | {
+            "note": "",
+            "location": "",
+            "marked_as_done_time": "",
+            "duration": "",
+            "subject": "",
+            "busy_flag": None,
+            "done": 1,
+        }
+    )
     assert (record.note, record.location, record.marked_as_done_time, record.duration) == (None, None, None, None)
     assert record.subject == "" and record.done is True and record.busy_flag is None
     assert record.has("note") and not record.has("attendees")  # present-but-empty is not missing

@@ -30,7 +30,15 @@ class Store:
 
 
 __all__ = [
-    "MEMORY", "ActivityFilter", "ActivityRepository", "Database", "Entity", "EntityRepository",
-    "Record", "Store", "TokenKind",
-    "WriteResult", "encode_json_columns",
+    "MEMORY",
+    "ActivityFilter",
+    "ActivityRepository",
+    "Database",
+    "Entity",
+    "EntityRepository",
+    "Record",
+    "Store",
+    "TokenKind",
+    "WriteResult",
+    "encode_json_columns",
 ]

@@ -59,17 +59,13 @@ class ActivityRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def page(
-        self, company_id: int, filters: Sequence[ActivityFilter], *, offset: int, limit: int
-    ) -> list[Record]:
+    def page(self, company_id: int, filters: Sequence[ActivityFilter], *, offset: int, limit: int) -> list[Record]:
         """Active activities matching every filter, by id, `limit` rows from `offset`."""
         where, params = _active_where(company_id, filters)
         sql = f"SELECT * FROM activity_view WHERE {where} ORDER BY id LIMIT ? OFFSET ?"
         return self._decoded(sql, [*params, limit, offset])
 
-    def after(
-        self, company_id: int, filters: Sequence[ActivityFilter], *, after_id: int, limit: int
-    ) -> list[Record]:
+    def after(self, company_id: int, filters: Sequence[ActivityFilter], *, after_id: int, limit: int) -> list[Record]:
         """Active activities matching every filter with an id above `after_id`, by id."""
         where, params = _active_where(company_id, filters)
         sql = f"SELECT * FROM activity_view WHERE {where} AND id > ? ORDER BY id LIMIT ?"
@@ -77,9 +73,7 @@ class ActivityRepository:
 
     def get(self, company_id: int, activity_id: int) -> Record | None:
         """One activity, deleted or not."""
-        rows = self._decoded(
-            "SELECT * FROM activity_view WHERE company_id = ? AND id = ?", [company_id, activity_id]
-        )
+        rows = self._decoded("SELECT * FROM activity_view WHERE company_id = ? AND id = ?", [company_id, activity_id])
         return rows[0] if rows else None
 
     def by_ids(self, company_id: int, ids: Sequence[int]) -> list[Record]:
@@ -97,16 +91,13 @@ class ActivityRepository:
             story_id = self._story(values["company_id"], activity_id, values["user_id"], "added", now)
         return WriteResult(activity_id, story_id)
 
-    def update(
-        self, company_id: int, activity_id: int, changes: Record, *, user_id: int, now: str
-    ) -> WriteResult:
+    def update(self, company_id: int, activity_id: int, changes: Record, *, user_id: int, now: str) -> WriteResult:
         """Apply `changes` (column -> value) to an active activity; KeyError if there is none."""
         values = {**encode_json_columns(changes), "update_time": now, "update_user_id": user_id}
         assignments = ", ".join(f"{column} = ?" for column in values)
         with self._db.transaction():
             cursor = self._db.execute(
-                f"UPDATE activities SET {assignments} "
-                "WHERE company_id = ? AND id = ? AND active_flag = 1",
+                f"UPDATE activities SET {assignments} WHERE company_id = ? AND id = ? AND active_flag = 1",
                 [*values.values(), company_id, activity_id],
             )
             if cursor.rowcount == 0:
@@ -131,18 +122,31 @@ class ActivityRepository:
 
     def has_undone_in_context(self, activity: Record) -> bool:
         """Whether another active, undone activity shares this one's deal, person or organization."""
-        return bool(self._db.scalar(
-            "SELECT EXISTS (SELECT 1 FROM activities WHERE company_id = ? AND id != ? "
-            "AND active_flag = 1 AND done = 0 AND (deal_id = ? OR person_id = ? OR org_id = ?))",
-            [activity["company_id"], activity["id"], activity["deal_id"],
-             activity["person_id"], activity["org_id"]],
-        ))
+        return bool(
+            self._db.scalar(
+                "SELECT EXISTS (SELECT 1 FROM activities WHERE company_id = ? AND id != ? "
+                "AND active_flag = 1 AND done = 0 AND (deal_id = ? OR person_id = ? OR org_id = ?))",
+                [
+                    activity["company_id"],
+                    activity["id"],
+                    activity["deal_id"],
+                    activity["person_id"],
+                    activity["org_id"],
+                ],
+            )
+        )
 
     def _story(self, company_id: int, activity_id: int, user_id: int, action: str, now: str) -> int:
-        return self._db.insert("stories", {
-            "company_id": company_id, "activity_id": activity_id,
-            "user_id": user_id, "action": action, "time": now,
-        })
+        return self._db.insert(
+            "stories",
+            {
+                "company_id": company_id,
+                "activity_id": activity_id,
+                "user_id": user_id,
+                "action": action,
+                "time": now,
+            },
+        )
 
     def _decoded(self, sql: str, params: Sequence[Any]) -> list[Record]:
         return [_decoded(row) for row in self._db.rows(sql, params)]

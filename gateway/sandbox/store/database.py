@@ -47,9 +47,7 @@ class Database:
         """Insert one row (column names come from code, never from requests); returns its id."""
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        cursor = self._connection.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
-        )
+        cursor = self._connection.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 

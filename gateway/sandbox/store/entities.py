@@ -39,9 +39,7 @@ class EntityRepository:
 
     def activity_types(self, company_id: int) -> list[Record]:
         """All types of the company, inactive ones included, in picker order."""
-        return self._db.rows(
-            "SELECT * FROM activity_types WHERE company_id = ? ORDER BY order_nr, id", [company_id]
-        )
+        return self._db.rows("SELECT * FROM activity_types WHERE company_id = ? ORDER BY order_nr, id", [company_id])
 
     def entities(self, entity: Entity, company_id: int, ids: Sequence[int]) -> list[Record]:
         """The active persons, organizations or deals among `ids`, by id."""

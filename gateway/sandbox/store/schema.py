@@ -9,15 +9,41 @@ from gateway.sandbox.fields import STORED_FIELDS
 SCHEMA_VERSION = 1
 """Stored in `PRAGMA user_version`; a file written by another schema is refused, not migrated."""
 
-_ACTIVITY_INTEGER_COLUMNS = frozenset({
-    "company_id", "user_id", "done", "reference_id", "busy_flag", "last_notification_user_id",
-    "notification_language_id", "org_id", "person_id", "deal_id", "project_id", "active_flag",
-    "update_user_id", "rec_master_activity_id", "created_by_user_id",
-})
-_ACTIVITY_REQUIRED_COLUMNS = frozenset({
-    "company_id", "user_id", "done", "type", "due_time", "duration", "add_time",
-    "marked_as_done_time", "subject", "active_flag", "update_time", "created_by_user_id",
-})
+_ACTIVITY_INTEGER_COLUMNS = frozenset(
+    {
+        "company_id",
+        "user_id",
+        "done",
+        "reference_id",
+        "busy_flag",
+        "last_notification_user_id",
+        "notification_language_id",
+        "org_id",
+        "person_id",
+        "deal_id",
+        "project_id",
+        "active_flag",
+        "update_user_id",
+        "rec_master_activity_id",
+        "created_by_user_id",
+    }
+)
+_ACTIVITY_REQUIRED_COLUMNS = frozenset(
+    {
+        "company_id",
+        "user_id",
+        "done",
+        "type",
+        "due_time",
+        "duration",
+        "add_time",
+        "marked_as_done_time",
+        "subject",
+        "active_flag",
+        "update_time",
+        "created_by_user_id",
+    }
+)
 
 
 def _activity_column(name: str) -> str:
@@ -31,8 +57,16 @@ def _activity_column(name: str) -> str:
 _ADDRESS_COLUMNS = ",\n".join(
     f"    address_{part} TEXT"
     for part in (
-        "subpremise", "street_number", "route", "sublocality", "locality",
-        "admin_area_level_1", "admin_area_level_2", "country", "postal_code", "formatted_address",
+        "subpremise",
+        "street_number",
+        "route",
+        "sublocality",
+        "locality",
+        "admin_area_level_1",
+        "admin_area_level_2",
+        "country",
+        "postal_code",
+        "formatted_address",
     )
 )
 
@@ -159,9 +193,7 @@ STATEMENTS: tuple[str, ...] = (
     name TEXT NOT NULL,
     conditions TEXT NOT NULL
 )""",
-    "CREATE TABLE activities (\n    "
-    + ",\n    ".join(_activity_column(name) for name in STORED_FIELDS)
-    + "\n)",
+    "CREATE TABLE activities (\n    " + ",\n    ".join(_activity_column(name) for name in STORED_FIELDS) + "\n)",
     """CREATE TABLE stories (
     id INTEGER PRIMARY KEY,
     company_id INTEGER NOT NULL,
