@@ -5,14 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXPLORER := gateway/explorer
+EXPLORER := gateway/edge/explorer
 EXPLORER_STAMP := $(EXPLORER)/node_modules/.installed
 CODEGEN := $(VENV)/codegen
 CODEGEN_STAMP := $(CODEGEN)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test schema bench clean explorer browser codegen
+.PHONY: run test check schema bench clean explorer browser codegen
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,14 @@ codegen: $(CODEGEN_STAMP)
 run: $(STAMP) $(EXPLORER_STAMP)
 	$(BIN)/gateway serve
 
-test: $(STAMP) $(EXPLORER_STAMP) $(CHROMIUM) $(CODEGEN_STAMP)
+# The checks first (each fails the target): lint, format, types, the direction of imports; then the suite.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: check $(EXPLORER_STAMP) $(CHROMIUM) $(CODEGEN_STAMP)
 	$(BIN)/pytest
 
 # What a query costs through the gateway against the bare floor: starts the standalone sandbox and

@@ -6,7 +6,7 @@ Levers: `executor` ("plain": graphql-core's executor instead of the plan executo
 ("stdlib" or "orjson" response encoding), `caches` (true/false: Strawberry's ParserCache and
 ValidationCache present or not), `gc` ("default": without the gc.freeze() of
 `create_app_from_env`), `loop` and `http` (uvicorn's choices; "auto" takes uvloop and httptools
-when installed), `stable_node_cost` (true: patch `gateway.limits` so the validation cache can hit;
+when installed), `stable_node_cost` (true: patch `gateway.engine.limits` so the validation cache can hit;
 see `_memoize_node_cost_rule`). Anything not named stays as served.
 """
 
@@ -21,6 +21,7 @@ from typing import Any
 
 from graphql import ValidationRule
 from starlette.applications import Starlette
+from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -33,8 +34,8 @@ CACHE_SIZE = 256
 
 def _view(app: Starlette) -> Any:
     for route in app.routes:
-        if getattr(route, "path", None) == "/graphql":
-            return route.endpoint  # type: ignore[attr-defined]
+        if isinstance(route, Route) and route.path == "/graphql":
+            return route.endpoint
     raise LookupError("no /graphql route")
 
 
@@ -45,7 +46,8 @@ def _stdlib_json(data: object) -> str:
 def _orjson(data: object) -> bytes:
     import orjson
 
-    return orjson.dumps(data)
+    encoded: bytes = orjson.dumps(data)
+    return encoded
 
 
 ENCODERS: dict[str, Callable[[object], str | bytes]] = {"stdlib": _stdlib_json, "orjson": _orjson}
@@ -63,10 +65,10 @@ def _set_caches(schema: Any, on: bool) -> None:
 
 
 def _memoize_node_cost_rule() -> None:
-    """What the validation cache would need from `gateway.limits`: the same rule class for the same
+    """What the validation cache would need from `gateway.engine.limits`: the same rule class for the same
     limits and variables (today it is a new class per operation, so the cache never hits). Measured
     here only, as a patch of this process."""
-    from gateway import limits as limits_module
+    from gateway.engine import limits as limits_module
 
     original = limits_module.node_cost_rule
     made: dict[tuple[QueryLimits, str], type[ValidationRule]] = {}
@@ -106,7 +108,7 @@ def main() -> None:
     import uvicorn
 
     from gateway.config import Settings
-    from gateway.logs import logging_config
+    from gateway.observability.logs import logging_config
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")

@@ -38,7 +38,7 @@ def _serve(args: argparse.Namespace) -> None:
         if value is not None:
             os.environ[name] = str(value)
     settings = Settings.from_env(os.environ)
-    from gateway.logs import logging_config
+    from gateway.observability.logs import logging_config
 
     uvicorn.run(
         "gateway.app:create_app_from_env",

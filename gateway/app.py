@@ -1,7 +1,7 @@
 """The ASGI application: routes, middleware, and the lifespan that owns the upstream HTTP client.
 
-With no upstream URL the embedded sandbox answers: it is built here, reached in-process through its
-httpx transport, and its REST API is also served at `/sandbox/api/...`.
+With no upstream URL the embedded sandbox answers: it is built here (and only then imported), reached
+in-process through its httpx transport, and its REST API is also served at `/sandbox/api/...`.
 """
 
 from __future__ import annotations
@@ -10,21 +10,21 @@ import contextlib
 import gc
 import os
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 
-from gateway.body_limit import BodySizeLimit
 from gateway.config import Settings
-from gateway.graphql_view import GatewayGraphQL
+from gateway.context import Services
+from gateway.edge import edge_middleware
+from gateway.edge.explorer import STATIC_PATH, Explorer
+from gateway.edge.probes import healthz, readiness
+from gateway.edge.view import GatewayGraphQL
 from gateway.loaders import SharedCaches
-from gateway.operability import Operability
-from gateway.sandbox import DEMO_TOKEN, Sandbox
+from gateway.observability import Observability
+from gateway.observability.metrics import metrics_endpoint
 from gateway.schema import build_schema
 from gateway.upstream import UpstreamTransport
 from gateway.upstream.retry import RetryPolicy
@@ -32,8 +32,9 @@ from gateway.upstream.retry import RetryPolicy
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
 
+    from gateway.sandbox import Sandbox
+
 SANDBOX_BASE_URL = "http://sandbox.internal/api"
-READINESS_PATH = "v1/users/me"
 
 
 def create_app(
@@ -48,39 +49,42 @@ def create_app(
     and a tracer provider (tracing is otherwise on only when the settings say so)."""
     owned_sandbox: Sandbox | None = None
     if settings.uses_sandbox and upstream_transport is None:
+        from gateway.sandbox import DEMO_TOKEN, Sandbox
+
         sandbox = sandbox or (owned_sandbox := Sandbox(db_path=settings.sandbox_db))
         upstream_transport = sandbox.transport()
         settings = settings.replace(api_token=settings.api_token or DEMO_TOKEN)
-    base_url = settings.upstream_url or SANDBOX_BASE_URL
+    observability = Observability(settings, tracer_provider)
+    services = Services(
+        settings=settings,
+        shared=SharedCaches(activity_types=observability.activity_types_cache(settings.activity_types_ttl_seconds)),
+        loader_observer=observability.loader_observer(),
+    )
     retry = retry_policy or RetryPolicy(settings.retry)
-    ops = Operability(settings, tracer_provider)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with _http_client(settings, base_url, upstream_transport) as http:
-            app.state.upstream = UpstreamTransport(http, retry, ops.observe_upstream(http))
+        async with _http_client(settings, upstream_transport) as http:
+            services.start(UpstreamTransport(http, retry, observability.upstream_observer(http)))
             yield
-        ops.shutdown()
+            services.stop()
+        observability.shutdown()
         if owned_sandbox is not None:
             owned_sandbox.close()
 
-    shared = SharedCaches(activity_types=ops.activity_types_cache(settings.activity_types_ttl_seconds))
-    schema = build_schema(ops.schema_extensions(), limits=settings.limits)
-    view = GatewayGraphQL(schema, settings=settings, shared=shared, explorer=ops.explorer)
-    routes: list[Any] = [
-        Route("/graphql", view, methods=["GET", "POST"]),
+    explorer = Explorer(settings.graphiql_assets)
+    schema = build_schema(observability.schema_extensions(), limits=settings.limits)
+    routes: list[BaseRoute] = [
+        Route("/graphql", GatewayGraphQL(schema, services=services, explorer=explorer), methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
-        Route("/readyz", readyz, methods=["GET"]),
-        *ops.routes(),
+        Route("/readyz", readiness(services), methods=["GET"]),
+        Route("/metrics", metrics_endpoint(observability.metrics), methods=["GET"]),
+        Route(STATIC_PATH + "/{name}", explorer.static, methods=["GET"]),
     ]
     if sandbox is not None:
         routes.append(Mount("/sandbox", app=sandbox.app))
-    middleware = [*ops.middleware(), Middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
-    app.state.settings = settings
-    app.state.metrics = ops.metrics
-    app.state.sandbox = sandbox
-    return app
+    middleware = edge_middleware(settings, observability.metrics)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
 def create_app_from_env() -> Starlette:
@@ -93,10 +97,10 @@ def create_app_from_env() -> Starlette:
     return app
 
 
-def _http_client(settings: Settings, base_url: str, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+def _http_client(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
     t = settings.timeouts
     return httpx.AsyncClient(
-        base_url=base_url,
+        base_url=settings.upstream_url or SANDBOX_BASE_URL,
         transport=transport,
         timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
         limits=httpx.Limits(
@@ -106,21 +110,3 @@ def _http_client(settings: Settings, base_url: str, transport: httpx.AsyncBaseTr
         headers={"accept": "application/json", "user-agent": "activities-gateway"},
         follow_redirects=False,
     )
-
-
-async def healthz(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
-
-
-async def readyz(request: Request) -> JSONResponse:
-    """Ready when the upstream answers HTTP at all (any status below 500)."""
-    upstream: UpstreamTransport = request.app.state.upstream
-    token = request.app.state.settings.api_token
-    headers = {"x-api-token": token} if token else {}
-    try:
-        response = await upstream.http.get(READINESS_PATH, headers=headers)
-    except httpx.HTTPError as exc:
-        return JSONResponse({"status": "unavailable", "reason": f"upstream unreachable ({type(exc).__name__})"}, 503)
-    if response.status_code >= 500:
-        return JSONResponse({"status": "unavailable", "reason": f"upstream answered {response.status_code}"}, 503)
-    return JSONResponse({"status": "ready"})

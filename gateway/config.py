@@ -65,12 +65,14 @@ class Settings:
     retry: RetrySettings = field(default_factory=RetrySettings)
     limits: QueryLimits = field(default_factory=QueryLimits)
     max_connections: int = 50
-    max_concurrent_upstream_calls: int = 20
     activity_types_ttl_seconds: float = 300.0
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     tracing: bool = False
     graphiql_assets: str | None = None
+
+    def __post_init__(self) -> None:
+        self.validate()
 
     @property
     def uses_sandbox(self) -> bool:
@@ -100,14 +102,13 @@ class Settings:
             "graphiql_assets": environ.get("GATEWAY_GRAPHIQL_ASSETS") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
-        settings = cls(**values)
-        settings.validate()
-        return settings
+        return cls(**values)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
     def validate(self) -> None:
+        """Refuse values the gateway cannot use, naming the setting (run on every construction)."""
         if not 0 < self.port < 65536:
             raise SettingsError(f"GATEWAY_PORT / --port must be 1-65535, got {self.port}")
         if self.upstream_url is not None:

@@ -1,46 +1,92 @@
-"""The per-request context: settings, the token's upstream client, loaders and the cost ledger."""
+"""What a GraphQL operation runs with: the app's services, and one request's `Context`.
+
+`Services` is app-scoped: the settings, the caches shared across requests, the loaders' observer and
+the upstream transport, which exists only while the app's lifespan runs. `Context` is made per
+request from them: the caller's credentials, the request id the edge gave the request, the loaders
+and the cost ledger. `Info` is Strawberry's resolver info typed with this context.
+"""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
-from starlette.requests import Request
+import strawberry
+from starlette.requests import HTTPConnection
 
 from gateway.config import Settings
 from gateway.errors import Unauthenticated
-from gateway.loaders import Loaders, SharedCaches
+from gateway.loaders import LoaderObserver, Loaders, SharedCaches
 from gateway.upstream import CallLedger, Credentials, PipedriveClient, UpstreamTransport
 
 NO_TOKEN_MESSAGE = "No API token: send X-Api-Token or Authorization: Bearer, or configure PIPEDRIVE_API_TOKEN."
+REQUEST_ID_SCOPE_KEY = "request_id"
+"""Where the edge keeps a request's id, in the ASGI scope's `state`."""
 
 
-def credentials_from_headers(request: Request, default_token: str | None) -> Credentials | None:
+def request_id_of(connection: HTTPConnection) -> str:
+    """The id the edge gave this request ("" when the request did not pass the edge)."""
+    request_id = connection.scope.get("state", {}).get(REQUEST_ID_SCOPE_KEY)
+    return request_id if isinstance(request_id, str) else ""
+
+
+def credentials_from_headers(connection: HTTPConnection, default_token: str | None) -> Credentials | None:
     """The caller's token, in the kind of header it came in; else the configured default."""
-    authorization = request.headers.get("authorization", "")
+    authorization = connection.headers.get("authorization", "")
     scheme, _, value = authorization.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return Credentials(value.strip(), "bearer")
-    api_token = request.headers.get("x-api-token", "").strip()
+    api_token = connection.headers.get("x-api-token", "").strip()
     if api_token:
         return Credentials(api_token, "api_token")
     return Credentials(default_token, "api_token") if default_token else None
 
 
 @dataclass
+class Services:
+    """The app-scoped services every request's context is made from."""
+
+    settings: Settings
+    shared: SharedCaches
+    loader_observer: LoaderObserver
+    _transport: UpstreamTransport | None = None
+
+    @property
+    def transport(self) -> UpstreamTransport:
+        if self._transport is None:
+            raise RuntimeError("the upstream transport exists only while the app's lifespan runs")
+        return self._transport
+
+    def start(self, transport: UpstreamTransport) -> None:
+        self._transport = transport
+
+    def stop(self) -> None:
+        self._transport = None
+
+    def context(self, connection: HTTPConnection) -> Context:
+        return Context(
+            settings=self.settings,
+            credentials=credentials_from_headers(connection, self.settings.api_token),
+            transport=self.transport,
+            request_id=request_id_of(connection),
+            shared=self.shared,
+            loader_observer=self.loader_observer,
+        )
+
+
+@dataclass
 class Context:
-    request: Request
     settings: Settings
     credentials: Credentials | None
     transport: UpstreamTransport
+    request_id: str
     shared: SharedCaches
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    loader_observer: LoaderObserver
     ledger: CallLedger = field(default_factory=CallLedger)
     loaders: Loaders = field(init=False)
     _client: PipedriveClient | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(lambda: self.client, self.shared)
+        self.loaders = Loaders(lambda: self.client, self.shared, self.loader_observer)
 
     @property
     def client(self) -> PipedriveClient:
@@ -50,3 +96,7 @@ class Context:
                 raise Unauthenticated(NO_TOKEN_MESSAGE)
             self._client = PipedriveClient(self.transport, self.credentials, self.ledger)
         return self._client
+
+
+Info = strawberry.Info[Context, None]
+"""The resolver info of this gateway's schema: `info.context` is a `Context`."""

@@ -40,7 +40,9 @@ INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 INTERNAL_MESSAGE = "Internal server error."
 LIMIT = "limit"
-"""The `extensions` key of a rejection by a query cap (`gateway.limits`): which cap."""
+"""The `extensions` key of a rejection by a query cap (`gateway.engine.limits`): which cap."""
+MAX_UPSTREAM_TEXT = 200
+"""The most characters of the upstream's own words a client is shown."""
 
 
 class GatewayError(Exception):
@@ -62,6 +64,16 @@ class Unauthenticated(GatewayError):
     code = UNAUTHENTICATED
 
 
+def upstream_text(error: UpstreamError) -> str:
+    """What of an upstream failure's text may reach a client: the upstream's own message (its envelope's
+    `error`), on one line and at most `MAX_UPSTREAM_TEXT` characters; never the method, the endpoint or
+    a URL, which are the gateway's internals and belong in the logs."""
+    words = " ".join((error.upstream_message or "").split())
+    if not words:
+        return "no reason given"
+    return words if len(words) <= MAX_UPSTREAM_TEXT else words[: MAX_UPSTREAM_TEXT - 1] + "…"
+
+
 def code_for_upstream(error: UpstreamError) -> tuple[str, str, dict[str, object]]:
     """(code, client message, extra extensions) for an upstream failure."""
     if isinstance(error, UpstreamUnauthorized):
@@ -72,7 +84,7 @@ def code_for_upstream(error: UpstreamError) -> tuple[str, str, dict[str, object]
         retry_after = math.ceil(error.retry_after) if error.retry_after is not None else None
         return RATE_LIMITED, "The upstream's rate limit was reached; try again later.", {"retryAfter": retry_after}
     if isinstance(error, UpstreamRejected):
-        return BAD_USER_INPUT, f"The upstream rejected the request: {error.message}", {}
+        return BAD_USER_INPUT, f"The upstream rejected the request: {upstream_text(error)}", {}
     if isinstance(error, UpstreamNotFound):
         return UPSTREAM_ERROR, "The upstream could not find a resource it was asked for.", {}
     if isinstance(error, UpstreamTimeout):
@@ -150,4 +162,4 @@ class ErrorMapping(MaskErrors):
         super().__init__(should_mask_error=lambda _error: True, error_message=INTERNAL_MESSAGE)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return map_error(error, getattr(self.execution_context.context, "request_id", None))
+        return map_error(error, getattr(self.execution_context.context, "request_id", None) or None)

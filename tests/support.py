@@ -59,13 +59,15 @@ class GraphQLClient:
             headers={**self.headers, **(headers or {})},
         )
         assert response.status_code == 200, response.text
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
     async def data(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
         """The `data` of a response that must have no errors."""
         body = await self(query, variables, **kwargs)
         assert "errors" not in body, body["errors"]
-        return body["data"]
+        data: dict[str, Any] = body["data"]
+        return data
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:
@@ -75,7 +77,8 @@ def error_codes(body: dict[str, Any]) -> list[str]:
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @contextlib.contextmanager

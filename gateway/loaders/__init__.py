@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gateway.cache import TTLCache
+from gateway.loaders.cache import TTLCache
 from gateway.upstream import PipedriveClient
+from gateway.upstream.activities import ActivityRecord, ActivityTypeRecord
 from gateway.upstream.entities import DealRecord, OrganizationRecord, PersonRecord, RelatedObjects
-from gateway.upstream.models import ActivityRecord, ActivityTypeRecord
 
 from .activities import ActivityLoaders
 from .activity_types import ActivityTypesLoader
 from .entities import EntityLoader
 from .linked import LinkedRecords
+from .observer import LoaderObserver, NullLoaderObserver
 from .users import UsersLoader
 
 
@@ -29,8 +30,8 @@ class SharedCaches:
 
 
 class Loaders:
-    def __init__(self, client: Callable[[], PipedriveClient], shared: SharedCaches) -> None:
-        self.activities = ActivityLoaders(client)
+    def __init__(self, client: Callable[[], PipedriveClient], shared: SharedCaches, observer: LoaderObserver) -> None:
+        self.activities = ActivityLoaders(client, observer)
         self.activity_types = ActivityTypesLoader(client, shared.activity_types)
         self.users = UsersLoader(client)
         self.persons: EntityLoader[PersonRecord] = EntityLoader(lambda ids: client().persons_by_ids(ids))
@@ -54,6 +55,8 @@ class Loaders:
 
 
 __all__ = [
+    "LoaderObserver",
+    "NullLoaderObserver",
     "ActivityLoaders",
     "ActivityTypesLoader",
     "EntityLoader",

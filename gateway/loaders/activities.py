@@ -12,10 +12,11 @@ from collections.abc import Callable
 
 from aiodataloader import DataLoader
 
-from gateway.metrics import record_loader_batch
 from gateway.upstream import PipedriveClient
+from gateway.upstream.activities import ActivityRecord, parse_v2_activity
 from gateway.upstream.client import MAX_IDS_PER_V2_CALL
-from gateway.upstream.models import ActivityRecord, parse_v2_activity
+
+from .observer import LoaderObserver
 
 # The v1 fields a v2 activity object carries (with include_fields=attendees).
 V2_FIELDS = frozenset(
@@ -56,15 +57,16 @@ V2_FIELDS = frozenset(
 class ActivityLoaders:
     """The per-request activity loaders of one token."""
 
-    def __init__(self, client: Callable[[], PipedriveClient]) -> None:
+    def __init__(self, client: Callable[[], PipedriveClient], observer: LoaderObserver) -> None:
         self._client = client
+        self._observer = observer
         self.by_id: DataLoader[int, ActivityRecord | None] = DataLoader(
             self._load_by_ids, max_batch_size=MAX_IDS_PER_V2_CALL
         )
         self.detail: DataLoader[int, ActivityRecord | None] = DataLoader(self._load_details)
 
     async def _load_by_ids(self, ids: list[int]) -> list[ActivityRecord | None]:
-        record_loader_batch("activities_by_id", len(ids))
+        self._observer.on_batch("activities_by_id", len(ids))
         if len(ids) == 1:
             return [await self._load_one(ids[0])]
         found = {record.id: record for record in await self._client().activities_by_ids(ids)}
@@ -80,7 +82,7 @@ class ActivityLoaders:
         return answer[0]
 
     async def _load_details(self, ids: list[int]) -> list[ActivityRecord | None]:
-        record_loader_batch("activity_details", len(ids))
+        self._observer.on_batch("activity_details", len(ids))
         client = self._client()
         answers = await asyncio.gather(*(client.get_activity(i) for i in ids))
         return [answer[0] if answer else None for answer in answers]

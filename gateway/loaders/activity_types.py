@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from gateway.cache import TTLCache
+from gateway.loaders.cache import TTLCache
 from gateway.upstream import PipedriveClient
-from gateway.upstream.models import ActivityTypeRecord
+from gateway.upstream.activities import ActivityTypeRecord
 
 
 class ActivityTypesLoader:

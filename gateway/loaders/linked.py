@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Generic, TypeVar
 
-from gateway.upstream.entities import EntityRecord
+from gateway.upstream.record import Record
 
-R = TypeVar("R", bound=EntityRecord)
+R = TypeVar("R", bound=Record)
 
 
 class LinkedRecords(Generic[R]):

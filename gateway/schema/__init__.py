@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import strawberry
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from gateway.config import QueryLimits
-from gateway.cost_report import UpstreamCostReport
-from gateway.document_cache import DocumentStore
+from gateway.engine.cost_report import UpstreamCostReport
+from gateway.engine.document_cache import DocumentStore
+from gateway.engine.execution import PlanExecutor
+from gateway.engine.limits import ExtensionFactory, limit_extensions
 from gateway.errors import ErrorMapping
-from gateway.execution import PlanExecutor
-from gateway.limits import limit_extensions
 
 from .entities import ENTITY_TYPES
 from .mutations import Mutation
@@ -20,20 +21,20 @@ from .types import Activity, ActivityType
 
 
 def build_schema(
-    extensions: list[SchemaExtension | type[SchemaExtension]] | None = None,
+    extensions: Sequence[ExtensionFactory] = (),
     *,
     limits: QueryLimits | None = None,
 ) -> strawberry.Schema:
     """The schema; the query caps of `limits` (default `QueryLimits()`) are checked before any resolver
-    runs, and each distinct query text is parsed and validated once (`gateway.document_cache`)."""
+    runs, and each distinct query text is parsed and validated once (`gateway.engine.document_cache`)."""
     caps = limit_extensions(limits or QueryLimits(), before_node_cost=[DocumentStore().extension()])
     return strawberry.Schema(
         query=build_query_type(),
         mutation=Mutation,
         types=[Activity, ActivityType, *ENTITY_TYPES],
-        extensions=[*caps, *(extensions or []), UpstreamCostReport, ErrorMapping],
+        extensions=[*caps, *extensions, UpstreamCostReport, ErrorMapping],
         config=StrawberryConfig(),
-        execution_context_class=PlanExecutor,  # plain leaves from a plan per selection (gateway/execution.py)
+        execution_context_class=PlanExecutor,  # plain leaves from a plan per selection (gateway/engine/execution.py)
     )
 
 

@@ -19,10 +19,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gateway.context import Context
-from gateway.errors import BadUserInput
+from gateway.errors import BadUserInput, upstream_text
+from gateway.upstream.activities import ActivityWrite
 from gateway.upstream.client import MAX_IDS_PER_BULK_DELETE
 from gateway.upstream.errors import UpstreamNotFound, UpstreamRejected
-from gateway.upstream.models import ActivityWrite
 
 from .activity_input import activity_body, check_fields, needs_active_types
 from .ids import decode_id, encode_id
@@ -44,7 +44,7 @@ async def add_activity(context: Context, input: AddActivityInput) -> AddActivity
         return AddActivityPayload(user_errors=[_refusal(refusal)])
     _keep(context, written)
     return AddActivityPayload(
-        activity=written.activity,  # type: ignore[arg-type]  # the root of an Activity is its record
+        activity=written.activity,
         more_activities_scheduled_in_context=written.more_activities_scheduled_in_context,
     )
 
@@ -63,7 +63,7 @@ async def update_activity(context: Context, input: UpdateActivityInput) -> Updat
         context.loaders.activities.forget(activity_id)  # also after a failure: the upstream may have acted
     _keep(context, written)
     return UpdateActivityPayload(
-        activity=written.activity,  # type: ignore[arg-type]
+        activity=written.activity,
         more_activities_scheduled_in_context=written.more_activities_scheduled_in_context,
     )
 
@@ -81,7 +81,7 @@ async def delete_activity(context: Context, input: DeleteActivityInput) -> Delet
         deleted = activity_id
     finally:
         context.loaders.activities.forget(activity_id)
-    return DeleteActivityPayload(deleted_activity_id=encode_id("Activity", deleted))  # type: ignore[arg-type]
+    return DeleteActivityPayload(deleted_activity_id=encode_id("Activity", deleted))
 
 
 async def delete_activities(context: Context, input: DeleteActivitiesInput) -> DeleteActivitiesPayload:
@@ -96,7 +96,7 @@ async def delete_activities(context: Context, input: DeleteActivitiesInput) -> D
     except UpstreamRejected as refusal:
         return DeleteActivitiesPayload(user_errors=[_refusal(refusal)])
     return DeleteActivitiesPayload(
-        deleted_activity_ids=[encode_id("Activity", i) for i in first_index if i in deleted],  # type: ignore[misc]
+        deleted_activity_ids=[encode_id("Activity", i) for i in first_index if i in deleted],
         user_errors=[_missing(("ids", index), i) for i, index in first_index.items() if i not in deleted],
     )
 
@@ -109,7 +109,7 @@ async def _check(context: Context, fields: Mapping[str, Any]) -> list[UserError]
     active_types: frozenset[str] = frozenset()
     if needs_active_types(fields):
         types = await context.loaders.activity_types.all()
-        active_types = frozenset(t.key_string for t in types if t.active_flag)
+        active_types = frozenset(t.key_string for t in types if t.active_flag and t.key_string)
     return check_fields(fields, active_types=active_types)
 
 
@@ -174,8 +174,8 @@ def _refusal(error: UpstreamRejected | UpstreamNotFound, activity_id: int | None
     if isinstance(error, UpstreamNotFound) and activity_id is not None:
         return _missing(("id",), activity_id)
     if isinstance(error, UpstreamNotFound):
-        return not_found((), error.message)
-    return invalid((), f"The upstream refused the input: {error.message}")
+        return not_found((), f"The upstream could not find it: {upstream_text(error)}")
+    return invalid((), f"The upstream refused the input: {upstream_text(error)}")
 
 
 def _missing(path: Path, activity_id: int) -> UserError:

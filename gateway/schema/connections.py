@@ -18,9 +18,10 @@ from strawberry import relay
 from strawberry.relay.utils import from_base64, to_base64
 
 from gateway.config import QueryLimits
+from gateway.context import Info
 from gateway.errors import BadUserInput
 from gateway.upstream import ActivityListQuery, CollectionQuery
-from gateway.upstream.models import ActivityRecord
+from gateway.upstream.activities import ActivityRecord
 
 from .types import Activity
 
@@ -121,11 +122,11 @@ class ActivityConnection(relay.Connection[Activity]):
     nodes: list[Activity] = strawberry.field(description="The activities of this page, in edge order.")
 
     @classmethod
-    def resolve_connection(  # type: ignore[override]
+    def resolve_connection(  # type: ignore[override]  # takes the source, not Strawberry's node iterable
         cls,
         nodes: OffsetSource | CollectionSource,
         *,
-        info: strawberry.Info,
+        info: Info,
         before: str | None = None,
         after: str | None = None,
         first: int | None = None,
@@ -142,17 +143,18 @@ class ActivityConnection(relay.Connection[Activity]):
     def build(
         cls, items: list[tuple[str, ActivityRecord]], *, has_next: bool, has_previous: bool
     ) -> ActivityConnection:
-        edges = [relay.Edge(cursor=cursor, node=record) for cursor, record in items]
+        edges = [relay.Edge(cursor=c, node=record) for c, record in items]  # type: ignore[type-var]  # records as Activity
         page_info = relay.PageInfo(
             has_next_page=has_next,
             has_previous_page=has_previous,
             start_cursor=items[0][0] if items else None,
             end_cursor=items[-1][0] if items else None,
         )
-        return cls(page_info=page_info, edges=edges, nodes=[record for _, record in items])  # type: ignore[arg-type,misc]
+        nodes = [record for _, record in items]
+        return cls(page_info=page_info, edges=edges, nodes=nodes)  # type: ignore[arg-type]  # records as Activity
 
 
-async def _offset_page(query: ActivityListQuery, window: Window, info: strawberry.Info) -> ActivityConnection:
+async def _offset_page(query: ActivityListQuery, window: Window, info: Info) -> ActivityConnection:
     if window.last is not None:
         if window.before is None:
             return await _offset_tail(query, window.last, info)
@@ -173,15 +175,13 @@ def _offset_connection(
     return ActivityConnection.build(items, has_next=has_next, has_previous=has_previous)
 
 
-async def _fetch_offset(
-    query: ActivityListQuery, start: int, limit: int, info: strawberry.Info
-) -> list[ActivityRecord]:
+async def _fetch_offset(query: ActivityListQuery, start: int, limit: int, info: Info) -> list[ActivityRecord]:
     records, _ = await _fetch_offset_page(query, start, limit, info)
     return records
 
 
 async def _fetch_offset_page(
-    query: ActivityListQuery, start: int, limit: int, info: strawberry.Info
+    query: ActivityListQuery, start: int, limit: int, info: Info
 ) -> tuple[list[ActivityRecord], bool]:
     if limit == 0:
         return [], False
@@ -190,9 +190,10 @@ async def _fetch_offset_page(
     return page.items, page.more_items
 
 
-async def _offset_tail(query: ActivityListQuery, last: int, info: strawberry.Info) -> ActivityConnection:
+async def _offset_tail(query: ActivityListQuery, last: int, info: Info) -> ActivityConnection:
     """`last` with no `before`: the upstream cannot count, so walk it in the largest pages it allows."""
-    start, tail, more = 0, [], True
+    start, more = 0, True
+    tail: list[ActivityRecord] = []
     while more:
         records, more = await _fetch_offset_page(query, start, UPSTREAM_MAX_LIMIT, info)
         tail = (tail + records)[-last:] if last else []
@@ -203,7 +204,7 @@ async def _offset_tail(query: ActivityListQuery, last: int, info: strawberry.Inf
     return _offset_connection(tail, first_offset, has_next=False, has_previous=first_offset > 0)
 
 
-async def _collection_page(query: CollectionQuery, window: Window, info: strawberry.Info) -> ActivityConnection:
+async def _collection_page(query: CollectionQuery, window: Window, info: Info) -> ActivityConnection:
     if window.last is not None or window.before is not None:
         raise BadUserInput("`activitiesCollection` pages forward only: use `first` and `after`.")
     upstream_cursor, skip = decode_collection_cursor(window.after) if window.after else (None, 0)

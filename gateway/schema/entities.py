@@ -2,7 +2,7 @@
 
 Their root objects are the upstream records of `gateway.upstream.entities`, whichever source they came
 from (a `related_objects` summary, a v2 object, a `/v1/users` item). Every field goes through
-`entity_field`, so a field the record's source lacked is completed in batch, never read as null.
+`completable`, so a field the record's source lacked is completed in batch, never read as null.
 The fields are those the complete source of each type carries (v2 objects; the `/v1/users` list).
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from gateway.context import Info
 from gateway.upstream.entities import (
     ContactDetail,
     DealRecord,
@@ -24,13 +25,18 @@ from gateway.upstream.entities import (
     UserRecord,
 )
 
-from .links import deals, entity_field, link, organizations, persons, users
+from .links import Pick, completable, completed_by, deals, link, organizations, persons, users
 from .nodes import RecordNode, RecordType, load_nodes
 
 PIPEDRIVE_ID = "The numeric id the REST API and the Pipedrive web app use."
 ACTIVE_FLAG = "False once deleted (v2 `is_deleted`, negated)."
 VISIBLE_TO = "Visibility group: 1 owner only, 3 owner's visibility group, 5 sub-groups, 7 whole company."
 LABEL_IDS = "Ids of the labels attached."
+
+
+def _field(source: Pick, name: str, graphql_type: Any, description: str, *, as_list: bool = False) -> Any:
+    """A field of a linked object, completed through its type's batched loader when its source lacked it."""
+    return completable(name, graphql_type, description, fallback=completed_by(source, name), as_list=as_list)
 
 
 @strawberry.type(name="ContactDetail", description="An e-mail address or phone number of a person.")
@@ -52,7 +58,7 @@ class UserAccessType(RecordType):
 
 
 def _u(name: str, graphql_type: Any, description: str, *, as_list: bool = False) -> Any:
-    return entity_field(users, name, graphql_type, description, as_list=as_list)
+    return _field(users, name, graphql_type, description, as_list=as_list)
 
 
 @strawberry.type(description="A user of the Pipedrive company: an activity's owner or creator, an attendee.")
@@ -80,14 +86,14 @@ class User(RecordNode, relay.Node):
     access = _u("access", list[UserAccessType], "The apps the user may use.", as_list=True)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    async def resolve_nodes(  # type: ignore[override]  # the nodes are records, not instances of the type
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[UserRecord | None]:
         return await load_nodes(info.context.loaders.users, node_ids)
 
 
 def _o(name: str, graphql_type: Any, description: str, *, as_list: bool = False) -> Any:
-    return entity_field(organizations, name, graphql_type, description, as_list=as_list)
+    return _field(organizations, name, graphql_type, description, as_list=as_list)
 
 
 def _address_part(part: str) -> Any:
@@ -120,14 +126,14 @@ class Organization(RecordNode, relay.Node):
     label_ids = _o("label_ids", list[int], LABEL_IDS, as_list=True)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    async def resolve_nodes(  # type: ignore[override]  # the nodes are records, not instances of the type
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrganizationRecord | None]:
         return await load_nodes(info.context.loaders.organizations, node_ids)
 
 
 def _p(name: str, graphql_type: Any, description: str, *, as_list: bool = False) -> Any:
-    return entity_field(persons, name, graphql_type, description, as_list=as_list)
+    return _field(persons, name, graphql_type, description, as_list=as_list)
 
 
 @strawberry.type(description="A person (contact) in the CRM.")
@@ -153,14 +159,14 @@ class Person(RecordNode, relay.Node):
     label_ids = _p("label_ids", list[int], LABEL_IDS, as_list=True)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    async def resolve_nodes(  # type: ignore[override]  # the nodes are records, not instances of the type
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[PersonRecord | None]:
         return await load_nodes(info.context.loaders.persons, node_ids)
 
 
 def _d(name: str, graphql_type: Any, description: str, *, as_list: bool = False) -> Any:
-    return entity_field(deals, name, graphql_type, description, as_list=as_list)
+    return _field(deals, name, graphql_type, description, as_list=as_list)
 
 
 @strawberry.type(description="A deal in a sales pipeline.")
@@ -194,8 +200,8 @@ class Deal(RecordNode, relay.Node):
     label_ids = _d("label_ids", list[int], LABEL_IDS, as_list=True)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    async def resolve_nodes(  # type: ignore[override]  # the nodes are records, not instances of the type
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[DealRecord | None]:
         return await load_nodes(info.context.loaders.deals, node_ids)
 

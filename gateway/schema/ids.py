@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import strawberry
 from strawberry.relay import GlobalID, GlobalIDValueError
 
 from gateway.errors import BadUserInput
@@ -35,5 +36,5 @@ def decode_id(raw: str, type_name: str) -> int:
     return numeric
 
 
-def encode_id(type_name: str, pipedrive_id: int) -> str:
-    return str(GlobalID(type_name=type_name, node_id=str(pipedrive_id)))
+def encode_id(type_name: str, pipedrive_id: int) -> strawberry.ID:
+    return strawberry.ID(str(GlobalID(type_name=type_name, node_id=str(pipedrive_id))))

@@ -1,20 +1,25 @@
-"""Field resolvers over the per-request loaders of linked objects (users, persons, organizations, deals).
+"""Field resolvers over the per-request loaders: the one way a field that a record may lack is
+completed, and the links from an id field to the object it names.
 
-`entity_field` answers a field of a User, Person, Organization or Deal from the record when its source
-carried it, else completes the record in batch first, like `completable` does for activities: a field
-a `related_objects` summary lacks is loaded, never answered with a wrong null. `link` turns an id field
+`completable` answers a field from the record when its payload carried it, else through a fallback
+that loads it in batch: by default the record's own loader completes the record (`completed_by`:
+activities through the v2 batch or the v1 detail, users from the user list, persons, organizations
+and deals from their v2 batches); the denormalised names come from the linked object instead. A
+field a source lacks is loaded, never answered with a wrong null. `link` turns an id field
 (`user_id`, `person_id`, ...) into the linked object: synchronously when the request already holds it
 (primed from `related_objects`), else through the batched loader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import strawberry
 
+from gateway.context import Info
 from gateway.loaders import EntityLoader, Loaders, UsersLoader
+from gateway.upstream.record import Record
 
 
 class Completer(Protocol):
@@ -25,6 +30,8 @@ class Completer(Protocol):
 
 Pick = Callable[[Loaders], Any]
 """Which of the request's loaders a field uses."""
+Fallback = Callable[[Any, Info], Awaitable[Any]]
+"""How a field a record lacks is loaded."""
 
 
 def users(loaders: Loaders) -> UsersLoader:
@@ -47,31 +54,46 @@ def activities(loaders: Loaders) -> Completer:
     return loaders.activities
 
 
-async def _completed_value(root: Any, name: str, source: Pick, info: strawberry.Info) -> Any:
-    complete = await source(info.context.loaders).complete(root, name)
-    return getattr(complete, name)
+def completed_by(source: Pick, name: str) -> Fallback:
+    """`name` read after `source`'s loader has completed the record."""
+
+    async def load(root: Record, info: Info) -> Any:
+        return getattr(await source(info.context.loaders).complete(root, name), name)
+
+    return load
 
 
-async def _completed_list(root: Any, name: str, source: Pick, info: strawberry.Info) -> Any:
-    return (await _completed_value(root, name, source, info)) or []
+def from_linked(id_field: str, target: Pick, attr: str) -> Fallback:
+    """`attr` of the object `id_field` links to, through that type's batched loader."""
+
+    async def load(root: Record, info: Info) -> Any:
+        linked_id = getattr(root, id_field)
+        records = target(info.context.loaders)
+        record = await records.load(linked_id) if linked_id is not None else None
+        return None if record is None else getattr(await records.complete(record, attr), attr)
+
+    return load
 
 
-def entity_field(source: Pick, name: str, graphql_type: Any, description: str, *, as_list: bool = False) -> Any:
-    """A field read from the record when present, else after completing it through `source`."""
-    load = _completed_list if as_list else _completed_value
+async def _or_empty(pending: Awaitable[Any]) -> Any:
+    return (await pending) or []
 
-    def resolve(root: Any, info: strawberry.Info) -> Any:
+
+def completable(name: str, graphql_type: Any, description: str, *, fallback: Fallback, as_list: bool = False) -> Any:
+    """A field answered from the record when its payload had it, else from `fallback`."""
+
+    def resolve(root: Record, info: Info) -> Any:
         if name in root.present:
             value = getattr(root, name)
             return (value or []) if as_list else value
-        return load(root, name, source, info)
+        return _or_empty(fallback(root, info)) if as_list else fallback(root, info)
 
     resolve.__name__ = name
-    resolve.__annotations__ = {"root": Any, "info": strawberry.Info, "return": graphql_type}
+    resolve.__annotations__ = {"root": Record, "info": Info, "return": graphql_type}
     return strawberry.field(resolver=resolve, description=description)
 
 
-def _linked(target: Pick, record_id: int | None, info: strawberry.Info) -> Any:
+def _linked(target: Pick, record_id: int | None, info: Info) -> Any:
     """The linked record: at once when already known, else an awaitable of the batched load."""
     if record_id is None:
         return None
@@ -80,19 +102,19 @@ def _linked(target: Pick, record_id: int | None, info: strawberry.Info) -> Any:
     return known if known is not None else loader.load(record_id)
 
 
-async def _linked_after_completion(root: Any, id_field: str, target: Pick, source: Pick, info: strawberry.Info) -> Any:
-    record_id = await _completed_value(root, id_field, source, info)
+async def _linked_after_completion(root: Record, id_field: str, target: Pick, source: Pick, info: Info) -> Any:
+    record_id = await completed_by(source, id_field)(root, info)
     return None if record_id is None else await target(info.context.loaders).load(record_id)
 
 
 def link(target: Pick, id_field: str, graphql_type: Any, description: str, *, source: Pick | None = None) -> Any:
     """The object `root.<id_field>` points to; `source` completes a root that lacks the id field."""
 
-    def resolve(root: Any, info: strawberry.Info) -> Any:
+    def resolve(root: Record, info: Info) -> Any:
         if source is None or id_field in root.present:
             return _linked(target, getattr(root, id_field), info)
         return _linked_after_completion(root, id_field, target, source, info)
 
     resolve.__name__ = id_field.removesuffix("_id")
-    resolve.__annotations__ = {"root": Any, "info": strawberry.Info, "return": graphql_type | None}
+    resolve.__annotations__ = {"root": Record, "info": Info, "return": graphql_type | None}
     return strawberry.field(resolver=resolve, description=description)

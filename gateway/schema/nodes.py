@@ -6,11 +6,13 @@ import asyncio
 from collections.abc import Awaitable, Iterable
 from typing import Any, ClassVar, Protocol, TypeVar
 
-import strawberry
+from gateway.context import Info
+from gateway.upstream.record import Record
 
 from .ids import parse_numeric_id
 
-R = TypeVar("R")
+R = TypeVar("R", bound=Record, covariant=True)
+L = TypeVar("L", bound=Record)
 
 
 class RecordLoader(Protocol[R]):
@@ -31,13 +33,13 @@ class RecordNode(RecordType):
     """Mixed into a `relay.Node` type: a `RecordType` whose global id comes from `record.id`."""
 
     @classmethod
-    def resolve_id(cls, root: Any, *, info: strawberry.Info) -> str:
+    def resolve_id(cls, root: Any, *, info: Info) -> str:
         return str(root.id)
 
 
-async def load_nodes(loader: RecordLoader[R], node_ids: Iterable[str]) -> list[R | None]:
+async def load_nodes(loader: RecordLoader[L], node_ids: Iterable[str]) -> list[L | None]:
     """The records behind `node(id:)`/`nodes(ids:)`, batched; null for unknown or malformed ids."""
     numeric = [parse_numeric_id(node_id) for node_id in node_ids]
     found = await asyncio.gather(*(loader.load(n) for n in numeric if n is not None))
-    by_id = {record.id: record for record in found if record is not None}  # type: ignore[attr-defined]
+    by_id = {record.id: record for record in found if record is not None}
     return [by_id.get(n) if n is not None else None for n in numeric]

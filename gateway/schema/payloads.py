@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.upstream.activities import ActivityRecord
+
 from .types import Activity
 from .user_errors import UserError
 
@@ -21,8 +23,10 @@ _MORE = (
 
 @strawberry.type(description="The result of `addActivity`.")
 class AddActivityPayload:
-    activity: Activity | None = strawberry.field(
-        default=None, description="The new activity as the upstream stored it; null when the input was refused."
+    activity: ActivityRecord | None = strawberry.field(
+        default=None,
+        graphql_type=Activity | None,
+        description="The new activity as the upstream stored it; null when the input was refused.",
     )
     more_activities_scheduled_in_context: bool | None = strawberry.field(default=None, description=_MORE)
     user_errors: list[UserError] = strawberry.field(default_factory=list, description=_USER_ERRORS)
@@ -30,8 +34,10 @@ class AddActivityPayload:
 
 @strawberry.type(description="The result of `updateActivity`.")
 class UpdateActivityPayload:
-    activity: Activity | None = strawberry.field(
-        default=None, description="The activity after the change, as the upstream answered; null when refused."
+    activity: ActivityRecord | None = strawberry.field(
+        default=None,
+        graphql_type=Activity | None,
+        description="The activity after the change, as the upstream answered; null when refused.",
     )
     more_activities_scheduled_in_context: bool | None = strawberry.field(default=None, description=_MORE)
     user_errors: list[UserError] = strawberry.field(default_factory=list, description=_USER_ERRORS)

@@ -1,6 +1,6 @@
 """The object types: Activity and ActivityType, and the small shapes they carry.
 
-Their root objects are the upstream records themselves (`gateway.upstream.models`), so a plain field
+Their root objects are the upstream records themselves (`gateway.upstream.activities`), so a plain field
 is one attribute lookup. A field that some upstream sources leave out (the slim `/collection` item, a
 v2 object) resolves through `completable`: answered from the record when present, else loaded in
 batch, never answered with a wrong null.
@@ -9,13 +9,14 @@ batch, never answered with a wrong null.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
 from strawberry import relay
 
-from gateway.upstream.models import (
+from gateway.context import Info
+from gateway.upstream.activities import (
     ActivityFile,
     ActivityRecord,
     ActivityTypeRecord,
@@ -28,7 +29,7 @@ from .descriptions import ACTIVITY_FIELD_DESCRIPTIONS as A
 from .descriptions import ACTIVITY_TYPE_FIELD_DESCRIPTIONS as T
 from .entities import Deal, Organization, Person, User
 from .ids import parse_numeric_id
-from .links import activities, deals, link, organizations, persons, users
+from .links import Pick, activities, completable, completed_by, deals, from_linked, link, organizations, persons, users
 from .nodes import RecordNode, RecordType, load_nodes
 
 
@@ -72,52 +73,48 @@ class FileType(RecordType):
     url: str | None = strawberry.field(description="Where the file can be fetched.")
 
 
-Fallback = Callable[[ActivityRecord, strawberry.Info], Awaitable[Any]]
+def _c(name: str, graphql_type: Any, *, as_list: bool = False) -> Any:
+    """An activity field that some sources lack: completed through the activity loaders."""
+    return completable(name, graphql_type, A[name], fallback=completed_by(activities, name), as_list=as_list)
 
 
-def _completed(name: str) -> Fallback:
-    """Load `name` through the activity loaders' completion (batched v2, else the v1 detail)."""
-
-    async def load(root: ActivityRecord, info: strawberry.Info) -> Any:
-        return getattr(await info.context.loaders.activities.complete(root, name), name)
-
-    return load
-
-
-def _from_linked(id_field: str, loader: str, attr: str) -> Fallback:
-    """Read `attr` of the object `id_field` links to, through that type's batched loader."""
-
-    async def load(root: ActivityRecord, info: strawberry.Info) -> Any:
-        linked_id = getattr(root, id_field)
-        records = getattr(info.context.loaders, loader)
-        record = await records.load(linked_id) if linked_id is not None else None
-        return None if record is None else getattr(await records.complete(record, attr), attr)
-
-    return load
-
-
-async def _or_empty(pending: Awaitable[Any]) -> Any:
-    return (await pending) or []
-
-
-def completable(name: str, graphql_type: Any, *, as_list: bool = False, fallback: Fallback | None = None) -> Any:
-    """A field answered from the record when its payload had it, else from `fallback` (by default the
-    batched activity completion; for denormalised names, the linked object's loader)."""
-    load = fallback or _completed(name)
-
-    def resolve(root: ActivityRecord, info: strawberry.Info) -> Any:
-        if name in root.present:
-            value = getattr(root, name)
-            return (value or []) if as_list else value
-        return _or_empty(load(root, info)) if as_list else load(root, info)
-
-    resolve.__name__ = name
-    resolve.__annotations__ = {"root": ActivityRecord, "info": strawberry.Info, "return": graphql_type}
-    return strawberry.field(resolver=resolve, description=A[name])
+def _named(name: str, id_field: str, target: Pick, attr: str) -> Any:
+    """A denormalised name (`owner_name`, ...): v1 detail objects carry it, other sources read it from
+    the linked object's batched loader."""
+    return completable(name, str | None, A[name], fallback=from_linked(id_field, target, attr))
 
 
 def _d(name: str) -> Any:
     return strawberry.field(description=A[name])
+
+
+@strawberry.type(description="A kind of activity (call, meeting, a custom type, ...).")
+class ActivityType(RecordNode, relay.Node):
+    record_class = ActivityTypeRecord
+
+    pipedrive_id: int = strawberry.field(description="The numeric id the REST API uses.")
+    name: str = strawberry.field(description=T["name"])
+    key_string: str = strawberry.field(description=T["key_string"])
+    icon_key: str | None = strawberry.field(description=T["icon_key"])
+    color: str | None = strawberry.field(description=T["color"])
+    order_nr: int | None = strawberry.field(description=T["order_nr"])
+    active_flag: bool = strawberry.field(description=T["active_flag"])
+    is_custom_flag: bool = strawberry.field(description=T["is_custom_flag"])
+    add_time: dt.datetime | None = strawberry.field(description=T["add_time"])
+    update_time: dt.datetime | None = strawberry.field(description=T["update_time"])
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # the nodes are records, not instances of the type
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ActivityTypeRecord | None]:
+        by_id = {t.id: t for t in await info.context.loaders.activity_types.all()}
+        return [by_id.get(parse_numeric_id(node_id) or 0) for node_id in node_ids]
+
+
+async def _activity_type(root: ActivityRecord, info: Info) -> ActivityTypeRecord | None:
+    if not root.type:
+        return None
+    return await info.context.loaders.activity_types.by_key(root.type)
 
 
 @strawberry.type(description="A call, meeting, task or other activity on the CRM calendar.")
@@ -157,35 +154,35 @@ class Activity(RecordNode, relay.Node):
     lead_id: str | None = _d("lead_id")
     project_id: int | None = _d("project_id")
 
-    company_id = completable("company_id", int)
-    update_user_id = completable("update_user_id", int | None)
-    source_timezone = completable("source_timezone", str | None)
-    location_formatted_address = completable("location_formatted_address", str | None)
-    note = completable("note", str | None)
-    created_by_user_id = completable("created_by_user_id", int)
-    assigned_to_user_id = completable("assigned_to_user_id", int)
-    participants = completable("participants", list[ParticipantType], as_list=True)
-    attendees = completable("attendees", list[AttendeeType], as_list=True)
-    reference_type = completable("reference_type", str | None)
-    reference_id = completable("reference_id", int | None)
-    last_notification_time = completable("last_notification_time", dt.datetime | None)
-    last_notification_user_id = completable("last_notification_user_id", int | None)
-    notification_language_id = completable("notification_language_id", int | None)
-    calendar_sync_include_context = completable("calendar_sync_include_context", str | None)
-    gcal_event_id = completable("gcal_event_id", str | None)
-    google_calendar_id = completable("google_calendar_id", str | None)
-    google_calendar_etag = completable("google_calendar_etag", str | None)
-    rec_rule = completable("rec_rule", str | None)
-    rec_rule_extension = completable("rec_rule_extension", str | None)
-    rec_master_activity_id = completable("rec_master_activity_id", int | None)
-    series = completable("series", list[SeriesItemType], as_list=True)
-    org_name = completable("org_name", str | None, fallback=_from_linked("org_id", "organizations", "name"))
-    person_name = completable("person_name", str | None, fallback=_from_linked("person_id", "persons", "name"))
-    deal_title = completable("deal_title", str | None, fallback=_from_linked("deal_id", "deals", "title"))
-    owner_name = completable("owner_name", str, fallback=_from_linked("user_id", "users", "name"))
-    person_dropbox_bcc = completable("person_dropbox_bcc", str | None)
-    deal_dropbox_bcc = completable("deal_dropbox_bcc", str | None)
-    file = completable("file", FileType | None)
+    company_id = _c("company_id", int)
+    update_user_id = _c("update_user_id", int | None)
+    source_timezone = _c("source_timezone", str | None)
+    location_formatted_address = _c("location_formatted_address", str | None)
+    note = _c("note", str | None)
+    created_by_user_id = _c("created_by_user_id", int)
+    assigned_to_user_id = _c("assigned_to_user_id", int)
+    participants = _c("participants", list[ParticipantType], as_list=True)
+    attendees = _c("attendees", list[AttendeeType], as_list=True)
+    reference_type = _c("reference_type", str | None)
+    reference_id = _c("reference_id", int | None)
+    last_notification_time = _c("last_notification_time", dt.datetime | None)
+    last_notification_user_id = _c("last_notification_user_id", int | None)
+    notification_language_id = _c("notification_language_id", int | None)
+    calendar_sync_include_context = _c("calendar_sync_include_context", str | None)
+    gcal_event_id = _c("gcal_event_id", str | None)
+    google_calendar_id = _c("google_calendar_id", str | None)
+    google_calendar_etag = _c("google_calendar_etag", str | None)
+    rec_rule = _c("rec_rule", str | None)
+    rec_rule_extension = _c("rec_rule_extension", str | None)
+    rec_master_activity_id = _c("rec_master_activity_id", int | None)
+    series = _c("series", list[SeriesItemType], as_list=True)
+    org_name = _named("org_name", "org_id", organizations, "name")
+    person_name = _named("person_name", "person_id", persons, "name")
+    deal_title = _named("deal_title", "deal_id", deals, "title")
+    owner_name = completable("owner_name", str, A["owner_name"], fallback=from_linked("user_id", users, "name"))
+    person_dropbox_bcc = _c("person_dropbox_bcc", str | None)
+    deal_dropbox_bcc = _c("deal_dropbox_bcc", str | None)
+    file = _c("file", FileType | None)
 
     owner = link(users, "user_id", User, "The user the activity is assigned to (`userId`).", source=activities)
     creator = link(
@@ -195,37 +192,14 @@ class Activity(RecordNode, relay.Node):
     person = link(persons, "person_id", Person, "The linked (primary) person (`personId`).", source=activities)
     organization = link(organizations, "org_id", Organization, "The linked organization (`orgId`).", source=activities)
 
-    @strawberry.field(description="The activity's type (from `type`, the type's key string).")
-    async def activity_type(root: ActivityRecord, info: strawberry.Info) -> ActivityType | None:  # type: ignore[misc]
-        if not root.type:
-            return None
-        return await info.context.loaders.activity_types.by_key(root.type)  # type: ignore[return-value]
+    activity_type = strawberry.field(
+        resolver=_activity_type,
+        graphql_type=ActivityType | None,
+        description="The activity's type (from `type`, the type's key string).",
+    )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    async def resolve_nodes(  # type: ignore[override]  # the nodes are records, not instances of the type
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ActivityRecord | None]:
         return await load_nodes(info.context.loaders.activities.by_id, node_ids)
-
-
-@strawberry.type(description="A kind of activity (call, meeting, a custom type, ...).")
-class ActivityType(RecordNode, relay.Node):
-    record_class = ActivityTypeRecord
-
-    pipedrive_id: int = strawberry.field(description="The numeric id the REST API uses.")
-    name: str = strawberry.field(description=T["name"])
-    key_string: str = strawberry.field(description=T["key_string"])
-    icon_key: str | None = strawberry.field(description=T["icon_key"])
-    color: str | None = strawberry.field(description=T["color"])
-    order_nr: int | None = strawberry.field(description=T["order_nr"])
-    active_flag: bool = strawberry.field(description=T["active_flag"])
-    is_custom_flag: bool = strawberry.field(description=T["is_custom_flag"])
-    add_time: dt.datetime | None = strawberry.field(description=T["add_time"])
-    update_time: dt.datetime | None = strawberry.field(description=T["update_time"])
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ActivityTypeRecord | None]:
-        by_id = {t.id: t for t in await info.context.loaders.activity_types.all()}
-        return [by_id.get(parse_numeric_id(node_id) or 0) for node_id in node_ids]

@@ -2,7 +2,8 @@
 
 A `PipedriveClient` is bound to one request's credentials and cost ledger; it is cheap to build. The
 shared machinery (pooled connections, retries, in-flight sharing) lives in `UpstreamTransport`.
-Token costs are the documented `x-token-cost` values (shared/pipedrive/REFERENCE.md).
+Each method sends calls of the endpoints named in `endpoints` and parses the answer at the boundary
+into typed records.
 """
 
 from __future__ import annotations
@@ -12,6 +13,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import endpoints as ep
+from .activities import (
+    ActivityRecord,
+    ActivityTypeRecord,
+    ActivityWrite,
+    CursorPage,
+    OffsetPage,
+    parse_activity_type,
+    parse_v1_activity,
+    parse_v2_activity,
+)
+from .credentials import Credentials
+from .endpoints import Call, Endpoint, Json
 from .entities import (
     DealRecord,
     OrganizationRecord,
@@ -24,17 +38,8 @@ from .entities import (
     parse_v2_person,
 )
 from .errors import UpstreamNotFound
-from .models import (
-    ActivityRecord,
-    ActivityTypeRecord,
-    ActivityWrite,
-    CursorPage,
-    OffsetPage,
-    parse_activity_type,
-    parse_v1_activity,
-    parse_v2_activity,
-)
-from .transport import Call, CallLedger, Credentials, Json, UpstreamTransport
+from .ledger import CallLedger
+from .transport import UpstreamTransport
 
 MAX_IDS_PER_V2_CALL = 100
 MAX_IDS_PER_BULK_DELETE = 100
@@ -114,7 +119,7 @@ class PipedriveClient:
 
     async def list_activities(self, query: ActivityListQuery, *, start: int, limit: int) -> OffsetPage:
         params = query.params() | {"start": str(start), "limit": str(limit)}
-        body = await self._send(Call("GET", "/v1/activities", "v1/activities", 20, params))
+        body = await self._send(ep.ACTIVITIES.call(params=params))
         pagination = (body.get("additional_data") or {}).get("pagination") or {}
         return OffsetPage(
             items=[parse_v1_activity(item) for item in body.get("data") or ()],
@@ -127,7 +132,7 @@ class PipedriveClient:
         params = query.params() | {"limit": str(limit)}
         if cursor is not None:
             params["cursor"] = cursor
-        body = await self._send(Call("GET", "/v1/activities/collection", "v1/activities/collection", 10, params))
+        body = await self._send(ep.ACTIVITIES_COLLECTION.call(params=params))
         return CursorPage(
             items=[parse_v1_activity(item) for item in body.get("data") or ()],
             next_cursor=(body.get("additional_data") or {}).get("next_cursor"),
@@ -136,7 +141,7 @@ class PipedriveClient:
     async def get_activity(self, activity_id: int) -> tuple[ActivityRecord, Json] | None:
         """The full v1 activity and its raw `related_objects`, or None when it does not exist."""
         try:
-            body = await self._send(Call("GET", "/v1/activities/{id}", f"v1/activities/{activity_id}", 2))
+            body = await self._send(ep.ACTIVITY.call(id=activity_id))
         except UpstreamNotFound:
             return None
         data = body.get("data")
@@ -146,73 +151,60 @@ class PipedriveClient:
 
     async def activities_by_ids(self, ids: Sequence[int]) -> list[ActivityRecord]:
         """Up to 100 activities through v2 `?ids=`; unknown ids are simply absent."""
-        return [parse_v2_activity(item) for item in await self._v2_by_ids("activities", ids)]
+        items = await self._by_ids(ep.ACTIVITIES_BY_IDS, ids, include_fields="attendees")
+        return [parse_v2_activity(item) for item in items]
 
     # --- activities: writes ------------------------------------------------------------------------
 
     async def add_activity(self, body: Json) -> ActivityWrite:
-        answer = await self._send(Call("POST", "/v1/activities", "v1/activities", 10, body=body))
+        answer = await self._send(ep.ADD_ACTIVITY.call(body=body))
         return _write_result(answer)
 
     async def update_activity(self, activity_id: int, body: Json) -> ActivityWrite:
-        answer = await self._send(Call("PUT", "/v1/activities/{id}", f"v1/activities/{activity_id}", 10, body=body))
+        answer = await self._send(ep.UPDATE_ACTIVITY.call(id=activity_id, body=body))
         return _write_result(answer)
 
     async def delete_activity(self, activity_id: int) -> int:
-        answer = await self._send(Call("DELETE", "/v1/activities/{id}", f"v1/activities/{activity_id}", 6))
+        answer = await self._send(ep.DELETE_ACTIVITY.call(id=activity_id))
         return int((answer.get("data") or {}).get("id", activity_id))
 
     async def delete_activities(self, ids: Sequence[int]) -> list[int]:
         """Bulk soft delete; returns the ids the upstream reports deleted."""
         params = {"ids": ",".join(str(i) for i in ids)}
-        answer = await self._send(Call("DELETE", "/v1/activities?ids=", "v1/activities", 10, params))
+        answer = await self._send(ep.DELETE_ACTIVITIES.call(params=params))
         deleted = (answer.get("data") or {}).get("id") or []
         return [int(i) for i in (deleted if isinstance(deleted, list) else [deleted])]
 
     # --- lookups ----------------------------------------------------------------------------------
 
     async def activity_types(self) -> list[ActivityTypeRecord]:
-        body = await self._send(Call("GET", "/v1/activityTypes", "v1/activityTypes", 20))
+        body = await self._send(ep.ACTIVITY_TYPES.call())
         return [parse_activity_type(item) for item in body.get("data") or ()]
 
     async def users(self) -> list[UserRecord]:
         """Every user of the company (no paging upstream)."""
-        body = await self._send(Call("GET", "/v1/users", "v1/users", 20))
+        body = await self._send(ep.USERS.call())
         return [parse_user(item) for item in body.get("data") or () if isinstance(item, Mapping)]
-
-    async def get_entity(self, entity: str, entity_id: int) -> Json | None:
-        """`GET /v1/{users|persons|organizations|deals}/{id}`: the raw object, or None on 404."""
-        try:
-            body = await self._send(Call("GET", f"/v1/{entity}/{{id}}", f"v1/{entity}/{entity_id}", 2))
-        except UpstreamNotFound:
-            return None
-        data = body.get("data")
-        return data if isinstance(data, Mapping) else None
-
-    async def entities_by_ids(self, entity: str, ids: Sequence[int]) -> list[Json]:
-        """Up to 100 persons, organizations or deals through v2 `?ids=` (raw v2 objects)."""
-        return await self._v2_by_ids(entity, ids)
 
     async def persons_by_ids(self, ids: Sequence[int]) -> list[PersonRecord]:
         """Up to 100 persons through v2 `?ids=`; unknown or invisible ids are simply absent."""
-        return [parse_v2_person(item) for item in await self._v2_by_ids("persons", ids)]
+        return [parse_v2_person(item) for item in await self._by_ids(ep.PERSONS_BY_IDS, ids)]
 
     async def organizations_by_ids(self, ids: Sequence[int]) -> list[OrganizationRecord]:
-        return [parse_v2_organization(item) for item in await self._v2_by_ids("organizations", ids)]
+        return [parse_v2_organization(item) for item in await self._by_ids(ep.ORGANIZATIONS_BY_IDS, ids)]
 
     async def deals_by_ids(self, ids: Sequence[int]) -> list[DealRecord]:
-        return [parse_v2_deal(item) for item in await self._v2_by_ids("deals", ids)]
+        return [parse_v2_deal(item) for item in await self._by_ids(ep.DEALS_BY_IDS, ids)]
 
-    async def _v2_by_ids(self, entity: str, ids: Sequence[int]) -> list[Json]:
+    async def _by_ids(self, endpoint: Endpoint, ids: Sequence[int], **extra: str) -> list[Json]:
+        """Up to 100 objects through a v2 `?ids=` list; unknown or invisible ids are simply absent."""
         if not ids:
             return []
         if len(ids) > MAX_IDS_PER_V2_CALL:
             raise ValueError(f"at most {MAX_IDS_PER_V2_CALL} ids per v2 call, got {len(ids)}")
-        params = {"ids": ",".join(str(i) for i in ids), "limit": str(MAX_IDS_PER_V2_CALL)}
-        if entity == "activities":
-            params["include_fields"] = "attendees"
-        body = await self._send(Call("GET", f"/v2/{entity}?ids=", f"v2/{entity}", 10, params))
-        return [item for item in body.get("data") or () if isinstance(item, Mapping)]
+        params = {"ids": ",".join(str(i) for i in ids), "limit": str(MAX_IDS_PER_V2_CALL), **extra}
+        body = await self._send(endpoint.call(params=params))
+        return [dict(item) for item in body.get("data") or () if isinstance(item, Mapping)]
 
 
 def _write_result(answer: Json) -> ActivityWrite:

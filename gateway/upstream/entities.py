@@ -15,11 +15,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, TypeVar
 
-from .models import LOCATION_PARTS, Json, to_bool, to_date, to_datetime, to_int, to_str
-
-Converter = Callable[[Any], Any]
+from .converters import (
+    PLACE_PARTS,
+    Converter,
+    negated,
+    place,
+    to_bool,
+    to_date,
+    to_datetime,
+    to_float,
+    to_int,
+    to_int_list,
+    to_str,
+    to_text,
+)
+from .record import Json, Record, Shape
 
 
 @dataclass(slots=True)
@@ -40,28 +52,8 @@ class UserAccess:
     permission_set_id: str | None
 
 
-@dataclass(kw_only=True)  # no slots here: Strawberry's relay `node` field tags what it resolves (`strawberry.cast`)
-class EntityRecord:
-    """An upstream object under the gateway's field names; a field outside `present` was not sent."""
-
-    present: frozenset[str]
-    id: int
-
-    @property
-    def pipedrive_id(self) -> int:
-        return self.id
-
-    def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.present}
-
-    def completed_by(self, other: Self) -> Self:
-        """This record with the fields it lacks taken from `other` (its own fields win)."""
-        values = other.values() | self.values()
-        return type(self)(present=frozenset(values), **values)
-
-
-@dataclass(slots=True, kw_only=True)
-class UserRecord(EntityRecord):
+@dataclass(kw_only=True)
+class UserRecord(Record):
     name: str | None = None
     email: str | None = None
     active_flag: bool | None = None
@@ -82,8 +74,8 @@ class UserRecord(EntityRecord):
     access: list[UserAccess] | None = None
 
 
-@dataclass(slots=True, kw_only=True)
-class PersonRecord(EntityRecord):
+@dataclass(kw_only=True)
+class PersonRecord(Record):
     name: str | None = None
     first_name: str | None = None
     last_name: str | None = None
@@ -98,8 +90,8 @@ class PersonRecord(EntityRecord):
     label_ids: list[int] | None = None
 
 
-@dataclass(slots=True, kw_only=True)
-class OrganizationRecord(EntityRecord):
+@dataclass(kw_only=True)
+class OrganizationRecord(Record):
     name: str | None = None
     owner_id: int | None = None
     address: str | None = None
@@ -120,8 +112,8 @@ class OrganizationRecord(EntityRecord):
     label_ids: list[int] | None = None
 
 
-@dataclass(slots=True, kw_only=True)
-class DealRecord(EntityRecord):
+@dataclass(kw_only=True)
+class DealRecord(Record):
     title: str | None = None
     status: str | None = None
     value: float | None = None
@@ -148,15 +140,6 @@ class DealRecord(EntityRecord):
 # --- converters -------------------------------------------------------------------------------------
 
 
-def to_float(value: Any) -> float | None:
-    return None if value is None or value == "" else float(value)
-
-
-def to_text(value: Any) -> str | None:
-    """A string where `""` means unset (v1 sends `""` for an address part v2 sends as null)."""
-    return None if value is None or value == "" else str(value)
-
-
 def to_contacts(value: Any) -> list[ContactDetail]:
     return [
         ContactDetail(to_str(item.get("label")), to_str(item.get("value")), bool(to_bool(item.get("primary"))))
@@ -171,21 +154,6 @@ def to_access(value: Any) -> list[UserAccess]:
         for item in value or ()
         if isinstance(item, Mapping)
     ]
-
-
-def to_int_list(value: Any) -> list[int]:
-    return [int(item) for item in value or ()]
-
-
-def _deleted(raw: Any) -> dict[str, Any]:
-    """v2 `is_deleted` (v1 deal detail: `deleted`) as the v1 `active_flag`."""
-    return {"active_flag": None if raw is None else not to_bool(raw)}
-
-
-def _v2_address(raw: Any) -> dict[str, Any]:
-    parts = raw if isinstance(raw, Mapping) else {}
-    address = parts.get("value") if isinstance(raw, Mapping) else raw
-    return {"address": to_text(address)} | {f"address_{p}": to_text(parts.get(p)) for p in LOCATION_PARTS}
 
 
 _TIMES = {"add_time": to_datetime, "update_time": to_datetime}
@@ -227,7 +195,7 @@ ORGANIZATION_FIELDS: dict[str, Converter] = {
     "name": to_str,
     "owner_id": to_int,
     "address": to_text,
-    **{f"address_{part}": to_text for part in LOCATION_PARTS},
+    **{f"address_{part}": to_text for part in PLACE_PARTS},
 }
 DEAL_FIELDS: dict[str, Converter] = {
     **_COMMON,
@@ -249,42 +217,22 @@ DEAL_FIELDS: dict[str, Converter] = {
     "lost_time": to_datetime,
 }
 
-R = TypeVar("R", bound=EntityRecord)
-
-
-@dataclass(frozen=True)
-class Shape(Generic[R]):
-    """How one upstream shape maps onto a record: renamed keys, keys that expand into several fields."""
-
-    record: type[R]
-    fields: Mapping[str, Converter]
-    renames: Mapping[str, str] = field(default_factory=dict)
-    expanders: Mapping[str, Callable[[Any], dict[str, Any]]] = field(default_factory=dict)
-
-    def parse(self, data: Json) -> R:
-        values: dict[str, Any] = {}
-        for key, raw in data.items():
-            expand = self.expanders.get(key)
-            if expand is not None:
-                values.update(expand(raw))
-                continue
-            name = self.renames.get(key, key)
-            if name in self.fields:
-                values[name] = self.fields[name](raw)
-        if values.get("id") is None:  # an expanded `*_id` object may carry its id only in `value`
-            values["id"] = int(data["value"])
-        return self.record(present=frozenset(values), **values)
+R = TypeVar("R", bound=Record)
 
 
 _USER = Shape(UserRecord, USER_FIELDS)
 _PERSON_V1 = Shape(PersonRecord, PERSON_FIELDS, renames={"email": "emails", "phone": "phones"})
-_PERSON_V2 = Shape(PersonRecord, PERSON_FIELDS, expanders={"is_deleted": _deleted})
+_PERSON_V2 = Shape(PersonRecord, PERSON_FIELDS, expanders={"is_deleted": negated("active_flag")})
 _ORGANIZATION_V1 = Shape(OrganizationRecord, ORGANIZATION_FIELDS)
 _ORGANIZATION_V2 = Shape(
-    OrganizationRecord, ORGANIZATION_FIELDS, expanders={"is_deleted": _deleted, "address": _v2_address}
+    OrganizationRecord,
+    ORGANIZATION_FIELDS,
+    expanders={"is_deleted": negated("active_flag"), "address": place("address")},
 )
-_DEAL_V1 = Shape(DealRecord, DEAL_FIELDS, renames={"user_id": "owner_id"}, expanders={"deleted": _deleted})
-_DEAL_V2 = Shape(DealRecord, DEAL_FIELDS, expanders={"is_deleted": _deleted})
+_DEAL_V1 = Shape(
+    DealRecord, DEAL_FIELDS, renames={"user_id": "owner_id"}, expanders={"deleted": negated("active_flag")}
+)
+_DEAL_V2 = Shape(DealRecord, DEAL_FIELDS, expanders={"is_deleted": negated("active_flag")})
 
 parse_user = _USER.parse
 """A v1 user: `/v1/users` item, `related_objects.user` summary, or a detail's expanded user."""

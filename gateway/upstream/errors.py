@@ -12,7 +12,9 @@
     ├── UpstreamUnreachable          the connection failed (sent says whether the request may have arrived)
     └── UpstreamBadResponse          an answer that is not the documented JSON envelope
 
-Messages never contain a token or a URL with a query string; `gateway.errors` maps these to GraphQL codes.
+`message` says where it happened (`GET /v1/activities/{id}: upstream answered 400`) and is meant for
+logs; `upstream_message` is the upstream's own words (its envelope's `error`), kept apart so that
+`gateway.errors` can decide how much of them a client sees. Neither ever contains a token or a URL.
 """
 
 from __future__ import annotations
@@ -21,17 +23,20 @@ from __future__ import annotations
 class UpstreamError(Exception):
     """Base of every upstream failure."""
 
-    def __init__(self, message: str, *, endpoint: str = "") -> None:
+    def __init__(self, message: str, *, endpoint: str = "", upstream_message: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.endpoint = endpoint
+        self.upstream_message = upstream_message
 
 
 class UpstreamHTTPError(UpstreamError):
     status: int = 0
 
-    def __init__(self, message: str, *, endpoint: str = "", status: int | None = None) -> None:
-        super().__init__(message, endpoint=endpoint)
+    def __init__(
+        self, message: str, *, endpoint: str = "", status: int | None = None, upstream_message: str | None = None
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, upstream_message=upstream_message)
         if status is not None:
             self.status = status
 
@@ -55,8 +60,10 @@ class UpstreamRejected(UpstreamHTTPError):
 class UpstreamRateLimited(UpstreamHTTPError):
     status = 429
 
-    def __init__(self, message: str, *, endpoint: str = "", retry_after: float | None = None) -> None:
-        super().__init__(message, endpoint=endpoint)
+    def __init__(
+        self, message: str, *, endpoint: str = "", retry_after: float | None = None, upstream_message: str | None = None
+    ) -> None:
+        super().__init__(message, endpoint=endpoint, upstream_message=upstream_message)
         self.retry_after = retry_after
 
 
@@ -87,9 +94,13 @@ _BY_STATUS: dict[int, type[UpstreamHTTPError]] = {
 }
 
 
-def error_for_status(status: int, message: str, *, endpoint: str, retry_after: float | None) -> UpstreamError:
+def error_for_status(
+    status: int, message: str, *, endpoint: str, retry_after: float | None, upstream_message: str | None
+) -> UpstreamError:
     """The error class for an upstream error status."""
     if status == 429:
-        return UpstreamRateLimited(message, endpoint=endpoint, retry_after=retry_after)
+        return UpstreamRateLimited(
+            message, endpoint=endpoint, retry_after=retry_after, upstream_message=upstream_message
+        )
     cls = _BY_STATUS.get(status, UpstreamServerError)
-    return cls(message, endpoint=endpoint, status=status)
+    return cls(message, endpoint=endpoint, status=status, upstream_message=upstream_message)

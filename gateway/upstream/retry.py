@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from gateway.config import RetrySettings
 
@@ -23,6 +24,8 @@ from .errors import (
     UpstreamTimeout,
     UpstreamUnreachable,
 )
+
+T = TypeVar("T")
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "DELETE"})
@@ -57,8 +60,8 @@ class RetryPolicy:
         """
         if isinstance(error, UpstreamRateLimited) and error.retry_after is not None:
             return error.retry_after
-        ceiling = min(self.settings.max_delay, self.settings.base_delay * 2 ** (attempt - 1))
-        return ceiling * (0.5 + self.jitter() / 2)
+        ceiling = min(self.settings.max_delay, self.settings.base_delay * 2.0 ** (attempt - 1))
+        return ceiling * (0.5 + self.jitter() / 2.0)
 
     def attempt_timeout(self, configured: float | None, deadline: float) -> float:
         """The timeout of one attempt: the configured one, shortened so the attempt ends near `deadline`."""
@@ -68,9 +71,9 @@ class RetryPolicy:
     async def run(
         self,
         method: str,
-        attempt_once: Callable[[float], Awaitable[object]],
+        attempt_once: Callable[[float], Awaitable[T]],
         on_retry: Callable[[UpstreamError, float], None] = lambda error, wait: None,
-    ) -> object:
+    ) -> T:
         """Call `attempt_once(deadline)` until it succeeds, a failure is final, or the budget is spent.
 
         `deadline` is when the budget ends, on `clock`: an attempt bounds its own timeout by it, so

@@ -21,7 +21,7 @@ from strawberry.permission import BasePermission
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from gateway.execution import PlanExecutor
+from gateway.engine.execution import PlanExecutor
 
 Cents = NewType("Cents", int)
 """A custom scalar: an amount in cents, sent as a decimal string."""
@@ -193,19 +193,19 @@ ROWS: dict[str, list[Row]] = {"clean": CLEAN, "dirty": DIRTY}
 class Query:
     @strawberry.field
     def items(self, kind: str = "clean") -> list[Item]:
-        return ROWS[kind]  # type: ignore[return-value]
+        return ROWS[kind]  # type: ignore[return-value]  # plain rows served as the type
 
     @strawberry.field
     def maybe_items(self, kind: str = "clean") -> list[Item | None] | None:
-        return ROWS[kind]  # type: ignore[return-value]
+        return ROWS[kind]  # type: ignore[return-value]  # plain rows served as the type
 
     @strawberry.field
     def each(self, kind: str = "dirty", index: int = 0) -> Item | None:
-        return ROWS[kind][index]  # type: ignore[return-value]
+        return ROWS[kind][index]  # type: ignore[return-value]  # plain rows served as the type
 
     @strawberry.field
     def named(self) -> list[Named]:
-        return [CLEAN[0], Row(kind="tag", name="silver", weight=2), CLEAN[1]]  # type: ignore[list-item]
+        return [CLEAN[0], Row(kind="tag", name="silver", weight=2), CLEAN[1]]  # type: ignore[list-item]  # plain rows served as the type
 
 
 class Uppercase(SchemaExtension):
@@ -246,7 +246,7 @@ class Point:
 class DictQuery:
     @strawberry.field
     def points(self) -> list[Point]:
-        return [{"x": 1, "y": None, "label": "a"}, {"x": 2, "y": 5, "label": None}]  # type: ignore[list-item]
+        return [{"x": 1, "y": None, "label": "a"}, {"x": 2, "y": 5, "label": None}]  # type: ignore[list-item]  # plain rows served as the type
 
 
 def _read(obj: Any, name: str) -> Any:

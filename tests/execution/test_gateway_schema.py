@@ -13,11 +13,13 @@ import httpx
 import pytest
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type, is_leaf_type, is_object_type
 from starlette.applications import Starlette
+from starlette.routing import Route
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.execution import PlanExecutor
+from gateway.edge.view import GatewayGraphQL
+from gateway.engine.execution import PlanExecutor
 from gateway.sandbox import Sandbox
 from gateway.schema import build_schema
 from tests.support import running
@@ -27,8 +29,8 @@ pytestmark = pytest.mark.anyio
 
 def _schema_of(app: Starlette) -> Any:
     for route in app.routes:
-        if getattr(route, "path", None) == "/graphql":
-            return route.endpoint.schema  # type: ignore[attr-defined]
+        if isinstance(route, Route) and isinstance(route.endpoint, GatewayGraphQL):
+            return route.endpoint.schema
     raise LookupError("no /graphql route")
 
 

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult
 
-from gateway.execution import PlanExecutor
+from gateway.engine.execution import PlanExecutor
 
 from .schemas import DIRTY, SCALARS, Query, QuietSchema, Tag, Uppercase, dict_schemas, schemas, upper
 

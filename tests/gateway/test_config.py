@@ -52,6 +52,13 @@ def test_a_bad_value_names_its_setting(environ: dict[str, str], named: str) -> N
         Settings.from_env(environ)
 
 
+def test_settings_built_directly_are_checked_too() -> None:
+    with pytest.raises(SettingsError, match="GATEWAY_PORT"):
+        Settings(port=0)
+    with pytest.raises(SettingsError, match="PIPEDRIVE_BASE_URL"):
+        Settings().replace(upstream_url="ftp://nowhere")
+
+
 def test_the_command_line_reports_a_bad_setting_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import strawberry.schema.schema
 
-import gateway.document_cache
+import gateway.engine.document_cache
 from gateway.app import create_app
 from gateway.config import QueryLimits, Settings
 from gateway.sandbox import Sandbox
@@ -20,13 +21,13 @@ PAGE = "query Page($n: Int) { activities(first: $n, userId: 0) { nodes { id } } 
 
 async def test_the_same_text_is_validated_once(gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[Any] = []
-    real = gateway.document_cache.validate_document
+    real = strawberry.schema.schema.validate_document
 
     def counting(*args: Any) -> Any:
         calls.append(args[1])
         return real(*args)
 
-    monkeypatch.setattr(gateway.document_cache, "validate_document", counting)
+    monkeypatch.setattr(gateway.engine.document_cache, "validate_document", counting)
     for n in (1, 2, 3):
         assert len((await gql.data(PAGE, {"n": n}))["activities"]["nodes"]) == n
     assert len(calls) == 1

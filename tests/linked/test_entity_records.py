@@ -14,7 +14,6 @@ import pytest
 
 from gateway.upstream.entities import (
     ContactDetail,
-    EntityRecord,
     parse_related_objects,
     parse_user,
     parse_v1_deal,
@@ -24,21 +23,24 @@ from gateway.upstream.entities import (
     parse_v2_organization,
     parse_v2_person,
 )
+from gateway.upstream.record import Record
 
 pytestmark = pytest.mark.anyio
 
 
 async def related_of_first_page(rest: httpx.AsyncClient) -> dict[str, Any]:
     body = (await rest.get("/api/v1/activities", params={"user_id": "0", "limit": "100"})).json()
-    return body["related_objects"]
+    related: dict[str, Any] = body["related_objects"]
+    return related
 
 
 async def v2_one(rest: httpx.AsyncClient, entity: str, entity_id: int) -> dict[str, Any]:
     (item,) = (await rest.get(f"/api/v2/{entity}", params={"ids": str(entity_id)})).json()["data"]
+    assert isinstance(item, dict)
     return item
 
 
-def assert_agree(*records: EntityRecord) -> None:
+def assert_agree(*records: Record) -> None:
     """Every field two of the records carry has the same value in both."""
     for a in records:
         for b in records:
@@ -84,6 +86,7 @@ async def test_deal_summary_detail_and_v2_agree(rest: httpx.AsyncClient) -> None
 async def test_user_summary_list_item_and_expanded_user_agree(rest: httpx.AsyncClient) -> None:
     related = parse_related_objects(await related_of_first_page(rest))
     person = next(p for p in related.persons.values() if p.owner_id in related.users)
+    assert person.owner_id is not None
     summary = related.users[person.owner_id]
     listed = {u["id"]: parse_user(u) for u in (await rest.get("/api/v1/users")).json()["data"]}[summary.id]
     expanded = parse_user((await rest.get(f"/api/v1/persons/{person.id}")).json()["data"]["owner_id"])

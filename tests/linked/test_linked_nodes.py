@@ -29,7 +29,9 @@ NODES = (
 
 
 async def rest_v2(rest: httpx.AsyncClient, entity: str, ids: list[int]) -> list[dict[str, Any]]:
-    return (await rest.get(f"/api/v2/{entity}", params={"ids": ",".join(map(str, ids))})).json()["data"]
+    answer = await rest.get(f"/api/v2/{entity}", params={"ids": ",".join(map(str, ids))})
+    items: list[dict[str, Any]] = answer.json()["data"]
+    return items
 
 
 async def test_node_resolves_each_linked_type(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:

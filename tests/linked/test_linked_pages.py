@@ -22,7 +22,8 @@ COLLECTION = "query { activitiesCollection(first: 100) { nodes { pipedriveId %s 
 
 
 def calls(body: dict[str, Any]) -> int:
-    return body["extensions"]["upstream"]["calls"]
+    count: int = body["extensions"]["upstream"]["calls"]
+    return count
 
 
 async def v2_by_id(rest: httpx.AsyncClient, entity: str, ids: set[int]) -> dict[int, dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import cast
 
 import pytest
 
@@ -64,7 +64,9 @@ async def test_users_come_from_one_list_call_per_request() -> None:
     client = FakeClient()
     loader = UsersLoader(lambda: cast(PipedriveClient, client))
     loader.prime([parse_user({"id": 2, "name": "Primed", "email": "p@x.test", "active_flag": True})])
-    found: list[Any] = await asyncio.gather(loader.load(1), loader.load(3), loader.load(99), loader.load(2))
+    found = await asyncio.gather(loader.load(1), loader.load(3), loader.load(99), loader.load(2))
     assert [u.name if u else None for u in found] == ["U1", "U3", None, "Primed"]
-    assert (await loader.complete(found[3], "timezone_name")).timezone_name == "UTC"
+    primed = found[3]
+    assert primed is not None
+    assert (await loader.complete(primed, "timezone_name")).timezone_name == "UTC"
     assert client.calls == 1

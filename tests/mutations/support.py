@@ -39,7 +39,8 @@ async def stored(rest: httpx.AsyncClient, activity_id: int) -> dict[str, Any]:
     """The activity as the sandbox holds it (deleted ones too, with `active_flag` false)."""
     response = await rest.get(f"/api/v1/activities/{activity_id}")
     assert response.status_code == 200, response.text
-    return response.json()["data"]
+    data: dict[str, Any] = response.json()["data"]
+    return data
 
 
 async def live_ids(rest: httpx.AsyncClient) -> set[int]:

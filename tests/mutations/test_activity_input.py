@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import strawberry
 from strawberry import Some
 
 from gateway.schema.activity_input import activity_body, check_fields, needs_active_types
@@ -136,5 +137,5 @@ def test_the_body_has_the_upstream_keys_and_values() -> None:
 
 def test_provided_fields_of_add_and_update_inputs() -> None:
     assert AddActivityInput(subject="Hi", note=None).provided() == {"subject": "Hi"}
-    update = UpdateActivityInput(id="1", subject=Some("Hi"), note=Some(None))  # type: ignore[call-arg]
+    update = UpdateActivityInput(id=strawberry.ID("1"), subject=Some("Hi"), note=Some(None))
     assert update.provided() == {"subject": "Hi", "note": None}

@@ -142,4 +142,5 @@ async def test_a_reference_the_upstream_does_not_know_is_a_user_error(
     (error,) = payload["userErrors"]
     assert (error["code"], error["field"]) == ("INVALID", ["input"])
     assert "999999" in error["message"]
+    assert "/v1/" not in error["message"] and "POST" not in error["message"]  # the gateway's internals stay inside
     assert await live_ids(rest) == before

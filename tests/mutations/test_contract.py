@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import graphql
 from graphql import GraphQLEnumType, GraphQLNamedType
 
 from gateway.schema import build_schema
@@ -28,15 +29,17 @@ WRITABLE = (
 
 
 def fields(type_: GraphQLNamedType) -> dict[str, str]:
-    return {name: str(field.type) for name, field in type_.fields.items()}  # type: ignore[attr-defined]
+    assert isinstance(type_, (graphql.GraphQLObjectType, graphql.GraphQLInputObjectType))
+    return {name: str(field.type) for name, field in type_.fields.items()}
 
 
 def test_the_mutations_and_their_types_are_named_as_the_contract_says() -> None:
     types = build_schema()._schema.type_map
+    mutation = types["Mutation"]
+    assert isinstance(mutation, graphql.GraphQLObjectType)
     assert {
-        name: (str(f.type), {a: str(arg.type) for a, arg in f.args.items()})
-        for name, f in types["Mutation"].fields.items()
-    } == {  # type: ignore[attr-defined]
+        name: (str(f.type), {a: str(arg.type) for a, arg in f.args.items()}) for name, f in mutation.fields.items()
+    } == {
         "addActivity": ("AddActivityPayload!", {"input": "AddActivityInput!"}),
         "updateActivity": ("UpdateActivityPayload!", {"input": "UpdateActivityInput!"}),
         "deleteActivity": ("DeleteActivityPayload!", {"input": "DeleteActivityInput!"}),
@@ -50,7 +53,9 @@ def test_the_mutations_and_their_types_are_named_as_the_contract_says() -> None:
     assert fields(types["AddActivityInput"])["attendees"] == "[AttendeeInput!]"
     assert fields(types["DeleteActivitiesInput"]) == {"ids": "[ID!]!"}
     assert fields(types["UserError"]) == {"field": "[String!]", "message": "String!", "code": "UserErrorCode!"}
-    assert list(types["UserErrorCode"].values) == ["INVALID", "NOT_FOUND"]  # type: ignore[attr-defined]
+    codes = types["UserErrorCode"]
+    assert isinstance(codes, GraphQLEnumType)
+    assert list(codes.values) == ["INVALID", "NOT_FOUND"]
     assert list(fields(types["AddActivityPayload"])) == ["activity", "moreActivitiesScheduledInContext", "userErrors"]
     assert fields(types["DeleteActivityPayload"]) == {"deletedActivityId": "ID", "userErrors": "[UserError!]!"}
     assert fields(types["DeleteActivitiesPayload"])["deletedActivityIds"] == "[ID!]!"
@@ -64,6 +69,7 @@ def test_every_type_field_argument_and_value_is_described() -> None:
         if isinstance(type_, GraphQLEnumType):
             assert all(value.description for value in type_.values.values()), name
             continue
-        for field_name, field in type_.fields.items():  # type: ignore[attr-defined]
+        assert isinstance(type_, (graphql.GraphQLObjectType, graphql.GraphQLInputObjectType))
+        for field_name, field in type_.fields.items():
             assert field.description, (name, field_name)
             assert all(arg.description for arg in getattr(field, "args", {}).values()), (name, field_name)

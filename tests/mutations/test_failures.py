@@ -12,15 +12,15 @@ from .support import ADD, UPDATE, live_ids, stored
 
 pytestmark = pytest.mark.anyio
 
-POST = {"method": "POST", "path": "/api/v1/activities"}
+POST_PATH = "/api/v1/activities"
 
 
 @pytest.mark.parametrize(
     "fault",
     [
-        Fault(kind="status", status=500, when="after", **POST),
-        Fault(kind="drop", when="after", **POST),
-        Fault(kind="status", status=503, when="after", **POST),
+        Fault(kind="status", status=500, when="after", method="POST", path=POST_PATH),
+        Fault(kind="drop", when="after", method="POST", path=POST_PATH),
+        Fault(kind="status", status=503, when="after", method="POST", path=POST_PATH),
     ],
     ids=["500-after", "drop-after", "503-after"],
 )
@@ -44,7 +44,9 @@ async def test_an_add_refused_with_429_before_is_retried_once_and_adds_one_activ
 ) -> None:
     before = await live_ids(rest)
     sandbox.control.clear()
-    sandbox.control.inject(Fault(kind="status", status=429, when="before", retry_after=1, **POST))
+    sandbox.control.inject(
+        Fault(kind="status", status=429, when="before", retry_after=1, method="POST", path=POST_PATH)
+    )
     payload = (await gql.data(ADD, {"input": {"subject": "After a 429"}}))["addActivity"]
     assert sandbox.control.count(method="POST", path="/api/v1/activities") == 2
     assert await live_ids(rest) - before == {payload["activity"]["pipedriveId"]}

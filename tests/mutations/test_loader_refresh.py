@@ -12,12 +12,11 @@ from typing import Any
 import httpx
 import pytest
 import strawberry
-from starlette.requests import Request
 
-from gateway.cache import TTLCache
 from gateway.config import Settings
 from gateway.context import Context
-from gateway.loaders import SharedCaches
+from gateway.loaders import NullLoaderObserver, SharedCaches
+from gateway.loaders.cache import TTLCache
 from gateway.sandbox import DEMO_TOKEN, Sandbox
 from gateway.schema import build_schema
 from gateway.upstream import Credentials, UpstreamTransport
@@ -38,11 +37,12 @@ DELETE = "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedActivit
 async def context(sandbox: Sandbox) -> AsyncIterator[Context]:
     async with httpx.AsyncClient(transport=sandbox.transport(), base_url="http://sandbox/api") as http:
         yield Context(
-            request=Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []}),
             settings=Settings(),
             credentials=Credentials(DEMO_TOKEN),
             transport=UpstreamTransport(http, RetryPolicy()),
+            request_id="test",
             shared=SharedCaches(activity_types=TTLCache(300.0)),
+            loader_observer=NullLoaderObserver(),
         )
 
 

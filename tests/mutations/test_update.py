@@ -30,7 +30,8 @@ async def a_full_activity(gql: GraphQLClient, rest: httpx.AsyncClient) -> int:
         "busyFlag": True,
     }
     payload = (await gql.data(ADD, {"input": given}))["addActivity"]
-    return payload["activity"]["pipedriveId"]
+    activity_id: int = payload["activity"]["pipedriveId"]
+    return activity_id
 
 
 async def test_a_partial_update_changes_only_what_it_names(

@@ -9,7 +9,7 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceTyp
 
 from gateway.schema import build_schema
 from gateway.schema.descriptions import ACTIVITY_FIELD_DESCRIPTIONS, ACTIVITY_TYPE_FIELD_DESCRIPTIONS
-from gateway.upstream.models import ACTIVITY_FIELDS
+from gateway.upstream.activities import ACTIVITY_FIELDS
 
 DESCRIBED = (GraphQLObjectType, GraphQLInterfaceType, GraphQLInputObjectType)
 

@@ -12,7 +12,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.explorer import BUNDLES, Explorer
+from gateway.edge.explorer import BUNDLES, Explorer
 from gateway.sandbox import Sandbox
 from tests.support import GraphQLClient, running
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Route, expect, sync_playwright
 
-from gateway.explorer import Explorer
+from gateway.edge.explorer import Explorer
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Per the machine notes: no sandbox (root), no GPU, none of Chromium's own background traffic, and name

@@ -8,7 +8,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.graphql_http import prefers_graphql_response
+from gateway.edge.over_http import prefers_graphql_response
 from gateway.sandbox import Sandbox
 from tests.support import running
 

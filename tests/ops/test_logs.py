@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from gateway.config import Settings
-from gateway.logs import JsonFormatter, RedactingFilter, RequestIdFilter, bind_request_id, logging_config
+from gateway.observability.logs import JsonFormatter, RedactingFilter, RequestIdFilter, bind_request_id, logging_config
 from gateway.sandbox import DEMO_TOKEN
 from tests.support import GraphQLClient, free_port
 

@@ -10,9 +10,10 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import RetrySettings, Settings
-from gateway.metrics import MAX_OPERATION_NAMES, GatewayMetrics, UpstreamMetrics, serving
+from gateway.observability.metrics import MAX_OPERATION_NAMES, GatewayMetrics, LoaderMetrics, UpstreamMetrics
 from gateway.sandbox import DEMO_TOKEN, Fault, Sandbox
-from gateway.upstream import Call, CallLedger, Credentials, UpstreamTransport
+from gateway.upstream import CallLedger, Credentials, UpstreamTransport
+from gateway.upstream.endpoints import USERS
 from gateway.upstream.retry import RetryPolicy
 from tests.ops.conftest import sample
 from tests.support import GraphQLClient, running
@@ -89,7 +90,7 @@ async def test_rate_limit_waits_are_counted() -> None:
     metrics = GatewayMetrics()
     async with httpx.AsyncClient(transport=httpx.MockTransport(exhausted), base_url="http://upstream") as client:
         transport = UpstreamTransport(client, RetryPolicy(RetrySettings(), sleep=sleep), UpstreamMetrics(metrics))
-        call = Call("GET", "/v1/users", "v1/users", 20)
+        call = USERS.call()
         for _ in range(2):
             await transport.send(call, Credentials("t0ken"), CallLedger())
     text = metrics.exposition()[0].decode()
@@ -127,15 +128,12 @@ def test_operation_names_are_bounded() -> None:
     assert "other" in labels
 
 
-def test_loader_batches_outside_a_request_are_ignored() -> None:
-    from gateway.metrics import record_loader_batch
-
-    metrics = GatewayMetrics()
-    record_loader_batch("activities_by_id", 5)  # no app serving: nothing to count into, no error
-    with serving(metrics):
-        record_loader_batch("activities_by_id", 5)
+def test_loader_batches_count_into_the_metrics_they_are_given() -> None:
+    metrics, other = GatewayMetrics(), GatewayMetrics()
+    LoaderMetrics(metrics).on_batch("activities_by_id", 5)
     text = metrics.exposition()[0].decode()
     assert sample(text, "gateway_loader_batch_size_count", loader="activities_by_id") == 1
+    assert sample(other.exposition()[0].decode(), "gateway_loader_batch_size_count", loader="activities_by_id") is None
 
 
 async def test_openmetrics_when_the_scraper_asks_for_it(http: httpx.AsyncClient) -> None:

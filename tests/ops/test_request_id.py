@@ -13,7 +13,7 @@ from starlette.routing import Route
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.context import Context
-from gateway.graphql_view import GatewayGraphQL
+from gateway.edge.view import GatewayGraphQL
 from gateway.sandbox import Sandbox
 from tests.support import running
 

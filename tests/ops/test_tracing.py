@@ -11,7 +11,7 @@ from opentelemetry.trace import SpanKind
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.operability import Operability
+from gateway.observability import Observability
 from gateway.sandbox import DEMO_TOKEN, Sandbox
 from tests.support import GraphQLClient, running
 
@@ -38,9 +38,9 @@ async def test_spans_for_the_operation_its_resolvers_and_upstream_calls(sandbox:
 
 
 def test_tracing_is_off_unless_configured() -> None:
-    ops = Operability(Settings())
+    ops = Observability(Settings())
     assert ops.tracer_provider is None
-    assert [ext.__name__ for ext in ops.schema_extensions() if isinstance(ext, type)] == ["OperationTelemetry"]
+    assert [type(factory()).__name__ for factory in ops.schema_extensions()] == ["OperationTelemetry"]
 
 
 def test_an_otlp_endpoint_turns_tracing_on(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,7 +48,7 @@ def test_an_otlp_endpoint_turns_tracing_on(monkeypatch: pytest.MonkeyPatch) -> N
     settings = Settings.from_env(environ)
     assert settings.tracing
     monkeypatch.setenv("OTEL_SERVICE_NAME", "gateway-under-test")
-    ops = Operability(settings)
+    ops = Observability(settings)
     try:
         assert ops.tracer_provider is not None
         assert ops.tracer_provider.resource.attributes["service.name"] == "gateway-under-test"

@@ -10,8 +10,10 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.errors import MAX_UPSTREAM_TEXT, upstream_text
 from gateway.sandbox import DEMO_NONADMIN_TOKEN, Fault, Sandbox
 from gateway.upstream.client import PipedriveClient
+from gateway.upstream.errors import UpstreamRejected
 from tests.support import GraphQLClient, error_codes, running
 
 pytestmark = pytest.mark.anyio
@@ -80,5 +82,17 @@ async def test_an_unexpected_failure_is_masked_and_logged_with_the_request_id(
     request_id = error["extensions"]["requestId"]
     logged = [r for r in caplog.records if r.name == "gateway.errors" and r.levelno == logging.ERROR]
     assert len(logged) == 1
-    assert logged[0].request_id == request_id  # type: ignore[attr-defined]
+    assert getattr(logged[0], "request_id", None) == request_id
     assert logged[0].exc_info is not None and "internal detail" in caplog.text
+
+
+def test_upstream_text_reaching_a_client_is_bounded_and_names_no_endpoint() -> None:
+    error = UpstreamRejected(
+        "POST /v1/activities: upstream answered 400: " + "x" * 5000,
+        endpoint="/v1/activities",
+        upstream_message="Person\n 999999 " + "x" * 5000,
+    )
+    text = upstream_text(error)
+    assert len(text) == MAX_UPSTREAM_TEXT and text.startswith("Person 999999 x")
+    assert "/v1/" not in text and "POST" not in text
+    assert upstream_text(UpstreamRejected("GET /v1/users: upstream answered 400")) == "no reason given"

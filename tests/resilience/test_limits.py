@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from gateway.config import QueryLimits, Settings
-from gateway.limits import UNSIZED_LIST_ITEMS, estimate_node_cost
+from gateway.engine.limits import UNSIZED_LIST_ITEMS, estimate_node_cost
 from gateway.sandbox import Sandbox
 from tests.support import GraphQLClient, error_codes
 

@@ -9,8 +9,7 @@ import asyncio
 import pytest
 
 from gateway.sandbox import OTHER_COMPANY_TOKEN, Sandbox
-from tests.resilience.conftest import FakeClock
-from tests.support import GraphQLClient
+from tests.support import FakeClock, GraphQLClient
 
 pytestmark = pytest.mark.anyio
 

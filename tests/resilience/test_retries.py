@@ -7,8 +7,8 @@ import pytest
 
 from gateway.config import RetrySettings, Settings, Timeouts
 from gateway.sandbox import Fault, Sandbox
-from tests.resilience.conftest import FakeClock
-from tests.support import GraphQLClient, error_codes
+from gateway.sandbox.control import FaultKind
+from tests.support import FakeClock, GraphQLClient, error_codes
 
 pytestmark = pytest.mark.anyio
 
@@ -94,9 +94,9 @@ async def test_a_malformed_answer_is_an_upstream_error(gql: GraphQLClient, sandb
 
 @pytest.mark.parametrize("kind", ["drop", "refuse"])
 async def test_broken_connections_on_reads_are_retried(
-    gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock, kind: str
+    gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock, kind: FaultKind
 ) -> None:
-    sandbox.control.inject(Fault(kind=kind, times=2, method="GET", path=LIST))  # type: ignore[arg-type]
+    sandbox.control.inject(Fault(kind=kind, times=2, method="GET", path=LIST))
     body = await gql(PAGE)
     assert "errors" not in body
     assert sandbox.control.count("GET", LIST) == 3

@@ -16,8 +16,7 @@ from gateway.config import Settings
 from gateway.sandbox import DEMO_NONADMIN_TOKEN, DEMO_OAUTH_TOKEN, DEMO_TOKEN, OTHER_COMPANY_TOKEN, Fault, Sandbox
 from gateway.upstream.client import PipedriveClient
 from gateway.upstream.retry import RetryPolicy
-from tests.resilience.conftest import FakeClock
-from tests.support import serve_in_thread
+from tests.support import FakeClock, serve_in_thread
 
 UNKNOWN_TOKEN = "f3a9c1d2e4b5a6978812ab34cd56ef7890abcdef"  # shaped like a real API token, refused upstream
 TOKENS = [DEMO_TOKEN, DEMO_NONADMIN_TOKEN, DEMO_OAUTH_TOKEN, OTHER_COMPANY_TOKEN, UNKNOWN_TOKEN]

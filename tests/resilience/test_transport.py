@@ -9,14 +9,15 @@ import httpx
 import pytest
 
 from gateway.config import RetrySettings
-from gateway.upstream import Call, CallLedger, Credentials, UpstreamTransport
+from gateway.upstream import CallLedger, Credentials, UpstreamTransport
+from gateway.upstream.endpoints import ACTIVITY_TYPES
 from gateway.upstream.errors import UpstreamServerError
 from gateway.upstream.retry import MIN_ATTEMPT_SECONDS, RetryPolicy
-from tests.resilience.conftest import FakeClock
+from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 
-CALL = Call("GET", "/v1/activityTypes", "v1/activityTypes", cost=20)
+CALL = ACTIVITY_TYPES.call()
 OK = {"success": True, "data": []}
 
 

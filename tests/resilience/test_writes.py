@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from gateway.config import Settings, Timeouts
 from gateway.sandbox import Fault, Sandbox
-from tests.resilience.conftest import FakeClock
-from tests.support import GraphQLClient, error_codes
+from gateway.sandbox.control import FaultWhen
+from tests.support import FakeClock, GraphQLClient, error_codes
 
 pytestmark = pytest.mark.anyio
 
@@ -30,17 +32,17 @@ def stored(sandbox: Sandbox, subject: str) -> int:
     return count
 
 
-async def add(gql: GraphQLClient, subject: str) -> dict[str, object]:
+async def add(gql: GraphQLClient, subject: str) -> dict[str, Any]:
     return await gql(ADD, {"subject": subject})
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
 async def test_a_post_whose_connection_drops_is_reported_and_never_repeated(
-    gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock, when: str
+    gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock, when: FaultWhen
 ) -> None:
     """Dropped after the request went out, the upstream may have stored it: sending it again could
     store it twice, so the gateway reports UPSTREAM_ERROR and the client decides."""
-    sandbox.control.inject(Fault(kind="drop", method="POST", path=COLLECTION, when=when))  # type: ignore[arg-type]
+    sandbox.control.inject(Fault(kind="drop", method="POST", path=COLLECTION, when=when))
     body = await add(gql, f"dropped {when}")
     assert error_codes(body) == ["UPSTREAM_ERROR"]
     assert sandbox.control.count("POST", COLLECTION) == 1
@@ -87,13 +89,13 @@ class TestSlowPost:
         sandbox.control.inject(Fault(kind="delay", delay_s=30.0, method="POST", path=COLLECTION))
         body = await add(gql, "slow post")
         assert error_codes(body) == ["UPSTREAM_ERROR"]
-        assert body["errors"][0]["message"] == "The upstream did not answer in time."  # type: ignore[index]
+        assert body["errors"][0]["message"] == "The upstream did not answer in time."
         assert sandbox.control.count("POST", COLLECTION) == 1
 
 
 async def test_a_delete_is_retried_like_a_read(gql: GraphQLClient, sandbox: Sandbox) -> None:
     created = await add(gql, "to delete")
-    activity_id = created["data"]["addActivity"]["activity"]["pipedriveId"]  # type: ignore[index]
+    activity_id = created["data"]["addActivity"]["activity"]["pipedriveId"]
     path = f"/api/v1/activities/{activity_id}"
     sandbox.control.inject(Fault(kind="status", status=503, times=2, method="DELETE", path=path))
     body = await gql(DELETE, {"id": str(activity_id)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from typing import Literal
 
 import httpx
 import pytest
@@ -30,12 +31,16 @@ SECRET = "s3cret-token-value"
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
+def answering(status: int) -> Handler:
+    return lambda _request: httpx.Response(status)
+
+
 def envelope(data: object, **extra: object) -> dict[str, object]:
     return {"success": True, "data": data, **extra}
 
 
 def make_client(
-    handler: Handler, clock: FakeClock | None = None, kind: str = "api_token"
+    handler: Handler, clock: FakeClock | None = None, kind: Literal["api_token", "bearer"] = "api_token"
 ) -> tuple[PipedriveClient, list[httpx.Request]]:
     seen: list[httpx.Request] = []
 
@@ -47,7 +52,7 @@ def make_client(
     policy = RetryPolicy(RetrySettings(), sleep=clock.sleep, clock=clock, jitter=lambda: 0.0)
     http = httpx.AsyncClient(base_url="https://example.test/api", transport=httpx.MockTransport(recording))
     transport = UpstreamTransport(http, policy)
-    return PipedriveClient(transport, Credentials(SECRET, kind), CallLedger()), seen  # type: ignore[arg-type]
+    return PipedriveClient(transport, Credentials(SECRET, kind), CallLedger()), seen
 
 
 def activity(i: int) -> dict[str, object]:
@@ -164,8 +169,8 @@ async def test_unreadable_body_is_a_bad_response() -> None:
 
 
 async def test_post_is_not_retried_when_the_upstream_may_have_acted() -> None:
-    for failure in (httpx.Response(500), httpx.Response(503)):
-        client, seen = make_client(lambda r, f=failure: f)
+    for status in (500, 503):
+        client, seen = make_client(answering(status))
         with pytest.raises(UpstreamServerError):
             await client.add_activity({"subject": "x"})
         assert len(seen) == 1
@@ -223,7 +228,7 @@ async def test_rate_limit_headers_reach_the_ledger_and_gate_the_next_call() -> N
 
 
 def test_unset_text_dates_and_times_are_null_but_required_text_is_kept() -> None:
-    from gateway.upstream.models import parse_v1_activity
+    from gateway.upstream.activities import parse_v1_activity
 
     record = parse_v1_activity(
         activity(3)

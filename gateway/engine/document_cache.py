@@ -4,7 +4,7 @@ few operations over and over.
 Only successful parses are kept: a document that fails to parse goes through Strawberry's own parse
 step every time, so its error keeps its code. Validation results are keyed by the query text too: the
 schema and the rules are fixed for the app, and the one variable-dependent check (the node cost in
-`gateway.limits`) runs after validation, outside the cache.
+`gateway.engine.limits`) runs after validation, outside the cache.
 """
 
 from __future__ import annotations

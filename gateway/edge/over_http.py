@@ -19,11 +19,13 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from gateway.http_errors import request_error_response
+from gateway.context import Context
+from gateway.edge.refusals import request_error_response
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
@@ -61,17 +63,17 @@ def is_request_error(data: object, errors: Sequence[GraphQLError] | None) -> boo
     return data is None and bool(errors) and all(error.path is None for error in errors or ())
 
 
-class GraphQLOverHTTP:
-    """Mixin for Strawberry's ASGI view (list it first): the media type and status rules above,
-    405 for a mutation over GET, and a 400 (never a 500) for a body that is JSON but not an object."""
+class GraphQLOverHTTP(GraphQL[Context, None]):
+    """Strawberry's ASGI view with the media type and status rules above, 405 for a mutation over GET,
+    and a 400 (never a 500) for a body that is JSON but not an object."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await super().__call__(scope, receive, send)  # type: ignore[misc]
+            await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
         try:
-            response: Response = await self.run(request)  # type: ignore[attr-defined]
+            response = await self.run(request)
         except HTTPException as exc:
             response = _refusal(request, exc)
         request_error = getattr(request.state, _STATE_KEY, None)
@@ -82,7 +84,7 @@ class GraphQLOverHTTP:
         await response(scope, receive, send)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-        body: GraphQLHTTPResponse = await super().process_result(request, result)  # type: ignore[misc]
+        body = await super().process_result(request, result)
         if prefers_graphql_response(request.headers.get("accept")):
             request_error = is_request_error(result.data, result.errors)
             if request_error:
@@ -100,7 +102,7 @@ class GraphQLOverHTTP:
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         try:
-            return await super().execute_single(  # type: ignore[misc, no-any-return]
+            return await super().execute_single(
                 request=request,
                 request_adapter=request_adapter,
                 sub_response=sub_response,
@@ -115,7 +117,7 @@ class GraphQLOverHTTP:
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
-            value = super().parse_json(data)  # type: ignore[misc]
+            value = super().parse_json(data)
         except (ValueError, RecursionError) as exc:  # not UTF-8, a number too long to convert, too deep
             raise HTTPException(400, "Unable to parse request body as JSON") from exc
         if not isinstance(value, (dict, list)):
@@ -123,14 +125,14 @@ class GraphQLOverHTTP:
         return value
 
     async def parse_http_body(self, request: Any) -> Any:
-        data = await super().parse_http_body(request)  # type: ignore[misc]
+        data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, (str, type(None))):
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
         return data
 
 
 def _refusal(request: Request, exc: HTTPException) -> Response:
-    """Strawberry's refusal as a GraphQL-shaped JSON error (BAD_USER_INPUT, `gateway.http_errors`), with
+    """Strawberry's refusal as a GraphQL-shaped JSON error (BAD_USER_INPUT, `gateway.edge.refusals`), with
     the `Allow` header a 405 must carry."""
     response = request_error_response(exc.status_code, exc.reason)
     if exc.status_code == 405:

@@ -1,4 +1,4 @@
-"""GraphQL-shaped answers to HTTP requests refused before any operation runs (`gateway.body_limit`'s
+"""GraphQL-shaped answers to HTTP requests refused before any operation runs (`gateway.edge.body_limit`'s
 413): `errors` with `extensions.code` BAD_USER_INPUT, and the cost report `extensions.upstream`
 (nothing was spent), so a GraphQL client can read the refusal like any other response.
 """

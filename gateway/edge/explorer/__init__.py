@@ -23,7 +23,7 @@ HERE = Path(__file__).parent
 DEFAULT_ASSETS_DIR = HERE / "node_modules"
 STATIC_PATH = "/graphql/static"
 CACHE_CONTROL = "no-cache"  # revalidate: a new pin must never meet a stale cached file
-INSTALL_HINT = "make explorer   (runs: npm install --prefix gateway/explorer)"
+INSTALL_HINT = "make explorer   (runs: npm install --prefix gateway/edge/explorer)"
 
 # The page loads nothing from elsewhere, and may only talk to the gateway.
 CONTENT_SECURITY_POLICY = (

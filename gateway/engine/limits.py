@@ -8,7 +8,7 @@ sizes of the connections and lists above it; `nodes(ids:)` counts its ids; any o
 objects counts `UNSIZED_LIST_ITEMS` per parent. Variables are read with their defaults.
 
 Every rejection carries `extensions.limit` (`tokens`, `depth`, `aliases`, `nodeCost`; the body
-size is capped earlier, by `gateway.body_limit`); `gateway.errors` gives it its code.
+size is capped earlier, by `gateway.edge.body_limit`); `gateway.errors` gives it its code.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -60,7 +61,8 @@ CONNECTION_PAGE_FIELDS = frozenset({"edges", "nodes"})
 # graphql-core's text for a document over `max_tokens` (graphql/language/parser.py).
 _TOKEN_LIMIT_MESSAGE = re.compile(r"Document contains more than \d+ tokens")
 
-ExtensionFactory = Callable[[], SchemaExtension]
+ExtensionFactory = type[SchemaExtension] | Callable[[], SchemaExtension]
+"""What Strawberry takes in `extensions=`: a class or a factory, one extension per request."""
 
 
 def limit_extensions(
@@ -108,10 +110,10 @@ class _TaggingContext:
         return getattr(self._context, name)
 
 
-def _tagged(rule: type[ValidationRule], limit: str) -> type[ValidationRule]:
+def _tagged(rule: type[ASTValidationRule], limit: str) -> type[ASTValidationRule]:
     """`rule` (one of Strawberry's, which check the whole document when built) with tagged errors."""
 
-    class Tagged(rule):  # type: ignore[valid-type, misc]
+    class Tagged(rule):  # type: ignore[valid-type, misc]  # a base class chosen at run time
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(_TaggingContext(context, limit))
 
@@ -121,7 +123,7 @@ def _tagged(rule: type[ValidationRule], limit: str) -> type[ValidationRule]:
 
 class NodeCostLimit(SchemaExtension):
     """Rejects, per operation, a node cost over the cap: after validation (its result may come from
-    `gateway.document_cache`), since the cost depends on the operation's variables."""
+    `gateway.engine.document_cache`), since the cost depends on the operation's variables."""
 
     def __init__(self, limits: QueryLimits) -> None:
         self._limits = limits
@@ -261,7 +263,8 @@ class _Estimator:
 def _field_definition(parent: GraphQLNamedType, name: str) -> GraphQLField | None:
     if name.startswith("__") or not isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
         return None
-    return parent.fields.get(name)
+    field: GraphQLField | None = parent.fields.get(name)
+    return field
 
 
 def _is_connection(named: GraphQLNamedType) -> bool:

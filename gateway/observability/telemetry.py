@@ -3,7 +3,7 @@
 A Strawberry extension listed before the error mapping, so it finishes after it and sees the final
 error codes. The log line carries the operation name and type, the outcome, the duration and what the
 operation spent upstream (`extensions.upstream`'s calls and cost); the request id comes from the
-logging filter. The serving app's `GatewayMetrics` is found through the request in the context.
+logging filter. The app's `GatewayMetrics` is handed to the extension when the schema is built.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from strawberry.extensions import SchemaExtension
 
 from gateway.context import Context
 from gateway.errors import INTERNAL_SERVER_ERROR
-from gateway.metrics import GatewayMetrics
+from gateway.observability.metrics import GatewayMetrics
 
 OK = "ok"
 
@@ -31,6 +31,9 @@ def error_codes(result: Any) -> list[str]:
 
 
 class OperationTelemetry(SchemaExtension):
+    def __init__(self, metrics: GatewayMetrics) -> None:
+        self._metrics = metrics
+
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
         yield
@@ -48,10 +51,8 @@ class OperationTelemetry(SchemaExtension):
             "outcome": outcome,
             "duration_ms": round(seconds * 1000, 2),
         }
+        self._metrics.record_operation(name, outcome, seconds)
         if isinstance(context, Context):
-            metrics: GatewayMetrics | None = getattr(context.request.app.state, "metrics", None)
-            if metrics is not None:
-                metrics.record_operation(name, outcome, seconds)
             fields.update(upstream_calls=context.ledger.calls, upstream_cost=context.ledger.cost)
         if codes:
             fields["error_codes"] = sorted(set(codes))

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from graphql import GraphQLObjectType, GraphQLSchema, Undefined, get_nullable_type, is_leaf_type, is_non_null_type
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
@@ -166,7 +166,7 @@ class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
         rest = super().execute_fields(parent_type, source_value, path, general, position_context)
         if self.is_awaitable(rest):
             return _merge_later(plan.order, values, rest)
-        return _merge(plan.order, values, rest)  # type: ignore[arg-type]
+        return _merge(plan.order, values, cast(dict[str, Any], rest))
 
     def _fill(self, plan: Plan, source: Any) -> tuple[dict[str, Any], set[str]]:
         """The clean plain values of `source`, and the keys whose value needs the general path."""

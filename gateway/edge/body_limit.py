@@ -3,7 +3,7 @@
 A declared `Content-Length` over the cap is refused before anything is read. A body without one
 (chunked) is read only up to the cap and refused as soon as it passes it, so a client cannot make the
 gateway hold more than the cap. A body within the cap is handed on unchanged. A refusal is a 413
-with a GraphQL-shaped JSON body (`gateway.http_errors`), `extensions.limit` "bodySize".
+with a GraphQL-shaped JSON body (`gateway.edge.refusals`), `extensions.limit` "bodySize".
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.edge.refusals import request_error_response
 from gateway.errors import LIMIT
-from gateway.http_errors import request_error_response
 
 PAYLOAD_TOO_LARGE = 413
 

@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import logging.config
 import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -154,5 +153,19 @@ def logging_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def configure_logging(settings: Settings) -> None:
-    logging.config.dictConfig(logging_config(settings))
+access_logger = logging.getLogger("gateway.access")
+# Probes, scrapes and static files are logged at DEBUG so they do not drown the GraphQL traffic.
+_QUIET_PATHS = ("/healthz", "/readyz", "/metrics", "/graphql/static/")
+
+
+def log_access(method: str, path: str, status: int, seconds: float) -> None:
+    """The access line of one HTTP request (the path only: a query string may carry anything)."""
+    level = logging.DEBUG if path.startswith(_QUIET_PATHS) else logging.INFO
+    access_logger.log(
+        level,
+        "%s %s %d",
+        method,
+        path,
+        status,
+        extra={"method": method, "path": path, "status": status, "duration_ms": round(seconds * 1000, 2)},
+    )

@@ -1,10 +1,10 @@
 """The gateway's Prometheus metrics: one registry per app, the hooks that feed it, and `/metrics`.
 
 Every app owns a `GatewayMetrics` (its own `CollectorRegistry`, never the process-global one), so tests
-and several apps in one process count separately. It is fed from four places: the GraphQL operation
-extension (`gateway.operation_telemetry`), the upstream transport (`UpstreamMetrics`, an
-`UpstreamObserver`), the activity loaders (`record_loader_batch`, which finds the serving app's metrics
-through a context variable the request middleware sets) and the activity-types cache (`ObservedTTLCache`).
+and several apps in one process count separately. Every feeder is handed its hook
+(`gateway.observability.Observability`): the GraphQL operation extension (`telemetry`), the request
+middleware (`record_http`), the upstream transport (`UpstreamMetrics`, an `UpstreamObserver`), the
+loaders (`LoaderMetrics`, a `LoaderObserver`) and the activity-types cache (`ObservedTTLCache`).
 
 Label values stay bounded and secret-free: endpoints are path templates (`/v1/activities/{id}`), statuses
 are numbers, operation names are checked against the GraphQL name syntax and capped in number, and no
@@ -13,10 +13,8 @@ label is ever taken from a header.
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -24,9 +22,9 @@ from prometheus_client.exposition import choose_encoder
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.cache import TTLCache
+from gateway.loaders.cache import TTLCache
+from gateway.upstream.endpoints import Call
 from gateway.upstream.errors import UpstreamError, UpstreamHTTPError, UpstreamTimeout, UpstreamUnreachable
-from gateway.upstream.transport import Call
 
 T = TypeVar("T")
 
@@ -147,6 +145,10 @@ class GatewayMetrics:
         self.operations.labels(label, outcome).inc()
         self.operation_seconds.labels(label).observe(seconds)
 
+    def record_http(self, method: str, handler: str, status: int, seconds: float) -> None:
+        self.http_requests.labels(method, handler, str(status)).inc()
+        self.http_seconds.labels(handler).observe(seconds)
+
     def record_cache_lookup(self, cache: str, hit: bool) -> None:
         self.cache_lookups.labels(cache, "hit" if hit else "miss").inc()
 
@@ -174,18 +176,18 @@ class UpstreamMetrics:
         self._m = metrics
 
     def on_response(self, call: Call, status: int, seconds: float) -> None:
-        self._m.upstream_requests.labels(call.method, call.endpoint, str(status) if status else "none").inc()
-        self._m.upstream_seconds.labels(call.method, call.endpoint).observe(seconds)
+        self._m.upstream_requests.labels(call.method, call.endpoint.label, str(status) if status else "none").inc()
+        self._m.upstream_seconds.labels(call.method, call.endpoint.label).observe(seconds)
 
     def on_retry(self, call: Call, error: UpstreamError, wait: float) -> None:
-        self._m.upstream_retries.labels(call.method, call.endpoint, retry_reason(error)).inc()
+        self._m.upstream_retries.labels(call.method, call.endpoint.label, retry_reason(error)).inc()
 
     def on_rate_limit_wait(self, seconds: float) -> None:
         self._m.rate_limit_waits.inc()
         self._m.rate_limit_wait_seconds.inc(seconds)
 
     def on_shared_call(self, call: Call) -> None:
-        self._m.shared_calls.labels(call.method, call.endpoint).inc()
+        self._m.shared_calls.labels(call.method, call.endpoint.label).inc()
 
 
 class ObservedTTLCache(TTLCache[T], Generic[T]):
@@ -202,30 +204,21 @@ class ObservedTTLCache(TTLCache[T], Generic[T]):
         return value
 
 
-# Loaders are built per request, deep below the app, and know nothing of it: the request middleware
-# makes the serving app's metrics current for the request, and batch functions report through it.
-_current: ContextVar[GatewayMetrics | None] = ContextVar("gateway_metrics", default=None)
+class LoaderMetrics:
+    """The loaders' `LoaderObserver`: the size of every batch a loader sends upstream."""
+
+    def __init__(self, metrics: GatewayMetrics) -> None:
+        self._m = metrics
+
+    def on_batch(self, loader: str, size: int) -> None:
+        self._m.loader_batch_size.labels(loader).observe(size)
 
 
-@contextlib.contextmanager
-def serving(metrics: GatewayMetrics) -> Iterator[None]:
-    """Make `metrics` the current app's for the duration of one request."""
-    token = _current.set(metrics)
-    try:
-        yield
-    finally:
-        _current.reset(token)
+def metrics_endpoint(metrics: GatewayMetrics) -> Callable[[Request], Awaitable[Response]]:
+    """`GET /metrics`: `metrics`' registry in the format the scraper asks for."""
 
+    async def endpoint(request: Request) -> Response:
+        body, media_type = metrics.exposition(request.headers.get("accept", ""))
+        return Response(body, headers={"content-type": media_type})
 
-def record_loader_batch(loader: str, size: int) -> None:
-    """Count one batch of `size` keys sent upstream by `loader` (a no-op outside a request)."""
-    metrics = _current.get()
-    if metrics is not None:
-        metrics.loader_batch_size.labels(loader).observe(size)
-
-
-async def metrics_endpoint(request: Request) -> Response:
-    """`GET /metrics`: the app's registry in Prometheus text format."""
-    metrics: GatewayMetrics = request.app.state.metrics
-    body, media_type = metrics.exposition(request.headers.get("accept", ""))
-    return Response(body, headers={"content-type": media_type})
+    return endpoint
