@@ -105,10 +105,8 @@ def create_variant_app() -> Starlette:
 
 
 def main() -> None:
-    import uvicorn
-
+    from gateway.__main__ import run_server
     from gateway.config import Settings
-    from gateway.observability.logs import logging_config
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -118,18 +116,12 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.update({"GATEWAY_HOST": args.host, "GATEWAY_PORT": str(args.port), "PIPEDRIVE_BASE_URL": args.upstream})
     variant = json.loads(os.environ.get(ENV) or "{}")
-    settings = Settings.from_env(os.environ)
-    uvicorn.run(
-        "bench.variant:create_variant_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
+    run_server(
+        Settings.from_env(os.environ),
         workers=args.workers,
+        app_factory="bench.variant:create_variant_app",
         loop=variant.get("loop", "auto"),
         http=variant.get("http", "auto"),
-        log_level=settings.log_level.lower(),
-        log_config=logging_config(settings),
-        access_log=False,
     )
 
 

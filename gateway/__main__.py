@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from gateway.config import DEFAULT_SANDBOX_DB, DEFAULT_SANDBOX_PORT, Settings, SettingsError
 
@@ -31,24 +32,35 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
     overrides = {"GATEWAY_HOST": args.host, "GATEWAY_PORT": args.port, "PIPEDRIVE_BASE_URL": args.upstream}
     for name, value in overrides.items():  # flags win; workers read the same environment
         if value is not None:
             os.environ[name] = str(value)
-    settings = Settings.from_env(os.environ)
+    run_server(Settings.from_env(os.environ), workers=args.workers)
+
+
+def run_server(
+    settings: Settings,
+    *,
+    workers: int = 1,
+    app_factory: str = "gateway.app:create_app_from_env",
+    **uvicorn_options: Any,
+) -> None:
+    """uvicorn serving `app_factory` (built anew in each worker from the environment) as `settings` say."""
+    import uvicorn
+
     from gateway.observability.logs import logging_config
 
     uvicorn.run(
-        "gateway.app:create_app_from_env",
+        app_factory,
         factory=True,
         host=settings.host,
         port=settings.port,
-        workers=args.workers,
+        workers=workers,
         log_level=settings.log_level.lower(),
         log_config=logging_config(settings),  # JSON lines, tokens redacted; every worker applies it
         access_log=False,  # the gateway's middleware writes the access line, with the request id
+        **uvicorn_options,
     )
 
 

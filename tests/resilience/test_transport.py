@@ -4,6 +4,7 @@ timeout, and a shared in-flight GET survives the cancellation of the request tha
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -49,49 +50,49 @@ async def test_attempt_timeouts_shrink_to_what_is_left_of_the_budget() -> None:
     assert clock.now - 1_000.0 <= 25.0 + 10.0 + 1.0  # ends about when the budget does
 
 
-async def test_a_shared_get_outlives_the_cancelled_request_that_sent_it() -> None:
-    release = asyncio.Event()
-    sent = 0
+class HeldUpstream:
+    """An upstream whose answers wait for `release`; it counts what it was sent."""
 
-    async def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal sent
-        sent += 1
-        await release.wait()
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.sent = 0
+        self.transport = transport(httpx.MockTransport(self._handle), RetryPolicy())
+
+    async def _handle(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        await self.release.wait()
         return httpx.Response(200, json=OK)
 
-    upstream = transport(httpx.MockTransport(handler), RetryPolicy())
-    credentials = Credentials("same token")
-    leader = asyncio.create_task(upstream.send(CALL, credentials, CallLedger()))
-    await asyncio.sleep(0.01)
-    follower_ledger = CallLedger()
-    follower = asyncio.create_task(upstream.send(CALL, credentials, follower_ledger))
-    await asyncio.sleep(0.01)
+    async def leader_and_follower(self, follower_ledger: CallLedger) -> tuple[asyncio.Task[Any], asyncio.Task[Any]]:
+        """The same GET sent twice with one token, the second while the first is in flight."""
+        credentials = Credentials("same token")
+        leader = asyncio.create_task(self.transport.send(CALL, credentials, CallLedger()))
+        await asyncio.sleep(0.01)
+        follower = asyncio.create_task(self.transport.send(CALL, credentials, follower_ledger))
+        await asyncio.sleep(0.01)
+        return leader, follower
+
+
+async def test_a_shared_get_outlives_the_cancelled_request_that_sent_it() -> None:
+    upstream, follower_ledger = HeldUpstream(), CallLedger()
+    leader, follower = await upstream.leader_and_follower(follower_ledger)
     leader.cancel()  # its client went away
     await asyncio.sleep(0.01)
-    release.set()
+    upstream.release.set()
     assert await asyncio.wait_for(follower, 1.0) == OK
     assert leader.cancelled()
-    assert sent == 2 and follower_ledger.calls == 1  # the follower sent the call itself
+    assert upstream.sent == 2 and follower_ledger.calls == 1  # the follower sent the call itself
 
 
 async def test_a_cancelled_follower_does_not_disturb_the_shared_get() -> None:
-    release = asyncio.Event()
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        await release.wait()
-        return httpx.Response(200, json=OK)
-
-    upstream = transport(httpx.MockTransport(handler), RetryPolicy())
-    credentials = Credentials("same token")
-    leader = asyncio.create_task(upstream.send(CALL, credentials, CallLedger()))
-    await asyncio.sleep(0.01)
-    follower = asyncio.create_task(upstream.send(CALL, credentials, CallLedger()))
-    await asyncio.sleep(0.01)
+    upstream = HeldUpstream()
+    leader, follower = await upstream.leader_and_follower(CallLedger())
     follower.cancel()
-    release.set()
+    upstream.release.set()
     assert await asyncio.wait_for(leader, 1.0) == OK
     with pytest.raises(asyncio.CancelledError):
         await follower
+    assert upstream.sent == 1
 
 
 async def test_identical_gets_of_different_tokens_are_never_shared() -> None:
