@@ -6,9 +6,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
-from gateway.config import DEFAULT_SANDBOX_DB, DEFAULT_SANDBOX_PORT, Settings, SettingsError
+from gateway.config import DEFAULT_SANDBOX_DB, DEFAULT_SANDBOX_PORT, ApiMode, Settings, SettingsError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,6 +22,12 @@ def _parser() -> argparse.ArgumentParser:
         help="Pipedrive base URL, e.g. https://yourcompany.pipedrive.com/api "
         "(default PIPEDRIVE_BASE_URL; none = the embedded sandbox)",
     )
+    serve.add_argument(
+        "--api-version",
+        choices=get_args(ApiMode),
+        help="which Pipedrive API the activity operations use (default PIPEDRIVE_API_VERSION or auto: v1 until "
+        "the upstream retires it, then v2)",
+    )
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     sandbox = commands.add_parser("sandbox", help="run the upstream emulator alone")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -32,7 +38,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    overrides = {"GATEWAY_HOST": args.host, "GATEWAY_PORT": args.port, "PIPEDRIVE_BASE_URL": args.upstream}
+    overrides = {
+        "GATEWAY_HOST": args.host,
+        "GATEWAY_PORT": args.port,
+        "PIPEDRIVE_BASE_URL": args.upstream,
+        "PIPEDRIVE_API_VERSION": args.api_version,
+    }
     for name, value in overrides.items():  # flags win; workers read the same environment
         if value is not None:
             os.environ[name] = str(value)

@@ -16,6 +16,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 
+from gateway.activities import ApiVersion
 from gateway.config import Settings
 from gateway.context import Services
 from gateway.edge import edge_middleware
@@ -57,8 +58,12 @@ def create_app(
     observability = Observability(settings, tracer_provider)
     services = Services(
         settings=settings,
-        shared=SharedCaches(activity_types=observability.activity_types_cache(settings.activity_types_ttl_seconds)),
+        shared=SharedCaches(
+            activity_types=observability.cache("activity_types", settings.activity_types_ttl_seconds),
+            me=observability.cache("users_me", settings.activity_types_ttl_seconds),
+        ),
         loader_observer=observability.loader_observer(),
+        api_version=ApiVersion(settings.api_version, observability.version_observer(settings.api_version)),
     )
     retry = retry_policy or RetryPolicy(settings.retry)
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_SANDBOX_PORT = 8001
 DEFAULT_SANDBOX_DB = ".gateway/sandbox.sqlite3"
+
+ApiMode = Literal["auto", "v1", "v2"]
+"""Which Pipedrive API the activity operations use (`gateway.activities.version`)."""
 
 
 class SettingsError(ValueError):
@@ -50,6 +53,8 @@ class QueryLimits:
     default_page_size: int = 100
     max_node_cost: int = 50_000
     max_ids_per_request: int = 500
+    max_scan_pages: int = 10
+    """Upstream pages one GraphQL page may read where the gateway filters (API v2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +65,7 @@ class Settings:
     port: int = DEFAULT_PORT
     upstream_url: str | None = None
     api_token: str | None = None
+    api_version: ApiMode = "auto"
     sandbox_db: str = DEFAULT_SANDBOX_DB
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetrySettings = field(default_factory=RetrySettings)
@@ -87,6 +93,7 @@ class Settings:
             "port": _int(environ, "GATEWAY_PORT", DEFAULT_PORT),
             "upstream_url": environ.get("PIPEDRIVE_BASE_URL") or None,
             "api_token": environ.get("PIPEDRIVE_API_TOKEN") or None,
+            "api_version": environ.get("PIPEDRIVE_API_VERSION", "auto").strip().lower() or "auto",
             "sandbox_db": environ.get("GATEWAY_SANDBOX_DB", DEFAULT_SANDBOX_DB),
             "timeouts": _timeouts_from_env(environ),
             "retry": RetrySettings(
@@ -123,6 +130,10 @@ class Settings:
                     "PIPEDRIVE_BASE_URL / --upstream must not carry a query string: "
                     "put the token in PIPEDRIVE_API_TOKEN"
                 )
+        if self.api_version not in get_args(ApiMode):
+            raise SettingsError(
+                f"PIPEDRIVE_API_VERSION / --api-version must be auto, v1 or v2, got {self.api_version!r}"
+            )
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"GATEWAY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.log_level!r}")
 
@@ -145,6 +156,7 @@ def _limits_from_env(environ: Mapping[str, str]) -> QueryLimits:
         max_tokens=_int(environ, "GATEWAY_MAX_TOKENS", d.max_tokens, minimum=1),
         max_body_bytes=_int(environ, "GATEWAY_MAX_BODY_BYTES", d.max_body_bytes, minimum=1),
         max_node_cost=_int(environ, "GATEWAY_MAX_NODE_COST", d.max_node_cost, minimum=1),
+        max_scan_pages=_int(environ, "GATEWAY_MAX_SCAN_PAGES", d.max_scan_pages, minimum=1),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import strawberry
 from starlette.requests import HTTPConnection
 
+from gateway.activities import Activities, ApiVersion
 from gateway.config import Settings
 from gateway.errors import Unauthenticated
 from gateway.loaders import LoaderObserver, Loaders, SharedCaches
@@ -48,6 +49,7 @@ class Services:
     settings: Settings
     shared: SharedCaches
     loader_observer: LoaderObserver
+    api_version: ApiVersion
     _transport: UpstreamTransport | None = None
 
     @property
@@ -70,6 +72,7 @@ class Services:
             request_id=request_id_of(connection),
             shared=self.shared,
             loader_observer=self.loader_observer,
+            api_version=self.api_version,
         )
 
 
@@ -81,12 +84,24 @@ class Context:
     request_id: str
     shared: SharedCaches
     loader_observer: LoaderObserver
+    api_version: ApiVersion
     ledger: CallLedger = field(default_factory=CallLedger)
     loaders: Loaders = field(init=False)
     _client: PipedriveClient | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(lambda: self.client, self.shared, self.loader_observer)
+        self.loaders = Loaders(
+            lambda: self.client,
+            self.shared,
+            self.loader_observer,
+            self.api_version,
+            self.settings.limits.max_scan_pages,
+        )
+
+    @property
+    def activities(self) -> Activities:
+        """The activity operations, over the API version the app uses now."""
+        return self.loaders.api
 
     @property
     def client(self) -> PipedriveClient:

@@ -20,6 +20,7 @@ from gateway.upstream.errors import (
     UpstreamBadResponse,
     UpstreamError,
     UpstreamForbidden,
+    UpstreamGone,
     UpstreamHTTPError,
     UpstreamNotFound,
     UpstreamRateLimited,
@@ -41,6 +42,11 @@ GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 INTERNAL_MESSAGE = "Internal server error."
 LIMIT = "limit"
 """The `extensions` key of a rejection by a query cap (`gateway.engine.limits`): which cap."""
+GONE_MESSAGE = (
+    "The upstream has retired this endpoint (410 Gone): run the gateway with --api-version auto or v2 "
+    "(PIPEDRIVE_API_VERSION) to use Pipedrive's API v2."
+)
+FORBIDDEN_MESSAGE = "The upstream does not allow this for the token's user (403)."
 MAX_UPSTREAM_TEXT = 200
 """The most characters of the upstream's own words a client is shown."""
 
@@ -64,6 +70,12 @@ class Unauthenticated(GatewayError):
     code = UNAUTHENTICATED
 
 
+class Forbidden(GatewayError):
+    """What the upstream would refuse with a 403, decided by the gateway where the upstream does not."""
+
+    code = FORBIDDEN
+
+
 def upstream_text(error: UpstreamError) -> str:
     """What of an upstream failure's text may reach a client: the upstream's own message (its envelope's
     `error`), on one line and at most `MAX_UPSTREAM_TEXT` characters; never the method, the endpoint or
@@ -79,7 +91,7 @@ def code_for_upstream(error: UpstreamError) -> tuple[str, str, dict[str, object]
     if isinstance(error, UpstreamUnauthorized):
         return UNAUTHENTICATED, "The upstream refused the token (401).", {}
     if isinstance(error, UpstreamForbidden):
-        return FORBIDDEN, "The upstream does not allow this for the token's user (403).", {}
+        return FORBIDDEN, FORBIDDEN_MESSAGE, {}
     if isinstance(error, UpstreamRateLimited):
         retry_after = math.ceil(error.retry_after) if error.retry_after is not None else None
         return RATE_LIMITED, "The upstream's rate limit was reached; try again later.", {"retryAfter": retry_after}
@@ -87,6 +99,8 @@ def code_for_upstream(error: UpstreamError) -> tuple[str, str, dict[str, object]
         return BAD_USER_INPUT, f"The upstream rejected the request: {upstream_text(error)}", {}
     if isinstance(error, UpstreamNotFound):
         return UPSTREAM_ERROR, "The upstream could not find a resource it was asked for.", {}
+    if isinstance(error, UpstreamGone):
+        return UPSTREAM_ERROR, GONE_MESSAGE, {}
     if isinstance(error, UpstreamTimeout):
         return UPSTREAM_ERROR, "The upstream did not answer in time.", {}
     if isinstance(error, UpstreamUnreachable):

@@ -30,7 +30,7 @@ def readiness(services: Services) -> Callable[[Request], Awaitable[JSONResponse]
             return _unavailable(f"upstream unreachable ({type(error).__name__})")
         if status >= 500:
             return _unavailable(f"upstream answered {status}")
-        return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "ready", "apiVersion": services.api_version.current})
 
     return readyz
 

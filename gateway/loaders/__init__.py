@@ -9,16 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from gateway.activities import Activities, ApiVersion
 from gateway.loaders.cache import TTLCache
 from gateway.upstream import PipedriveClient
 from gateway.upstream.activities import ActivityRecord, ActivityTypeRecord
-from gateway.upstream.entities import DealRecord, OrganizationRecord, PersonRecord, RelatedObjects
+from gateway.upstream.entities import DealRecord, Me, OrganizationRecord, PersonRecord, RelatedObjects
 
 from .activities import ActivityLoaders
 from .activity_types import ActivityTypesLoader
 from .entities import EntityLoader
 from .linked import LinkedRecords
 from .observer import LoaderObserver, NullLoaderObserver
+from .per_token import PerToken
 from .users import UsersLoader
 
 
@@ -27,12 +29,32 @@ class SharedCaches:
     """App-scoped caches that outlive a request (keyed by credentials inside)."""
 
     activity_types: TTLCache[list[ActivityTypeRecord]]
+    me: TTLCache[Me]
+
+
+async def _me(client: PipedriveClient) -> Me:
+    return await client.me()
+
+
+async def _activity_types(client: PipedriveClient) -> list[ActivityTypeRecord]:
+    return await client.activity_types()
 
 
 class Loaders:
-    def __init__(self, client: Callable[[], PipedriveClient], shared: SharedCaches, observer: LoaderObserver) -> None:
-        self.activities = ActivityLoaders(client, observer)
-        self.activity_types = ActivityTypesLoader(client, shared.activity_types)
+    """The loaders of one request, and the activity operations (`api`) they and the schema use."""
+
+    def __init__(
+        self,
+        client: Callable[[], PipedriveClient],
+        shared: SharedCaches,
+        observer: LoaderObserver,
+        version: ApiVersion,
+        max_scan_pages: int,
+    ) -> None:
+        self.me: PerToken[Me] = PerToken(client, shared.me, _me)
+        self.api = Activities(client, version, self.me.get, max_scan_pages=max_scan_pages)
+        self.activities = ActivityLoaders(client, self.api, self.me, observer, self.remember_related)
+        self.activity_types = ActivityTypesLoader(client, shared.activity_types, _activity_types)
         self.users = UsersLoader(client)
         self.persons: EntityLoader[PersonRecord] = EntityLoader(lambda ids: client().persons_by_ids(ids))
         self.organizations: EntityLoader[OrganizationRecord] = EntityLoader(

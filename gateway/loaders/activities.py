@@ -1,8 +1,10 @@
-"""Activity lookups by id: batched through v2 `?ids=` (100 a call), completed from v1 when needed.
+"""Activity lookups by id: batched through v2 `?ids=` (100 a call), one alone through a single GET.
 
 `/v1/activities/collection` items and v2 objects each lack some v1 fields. A field a record lacks is
-completed from the batched v2 loader when v2 carries it, otherwise from `GET /v1/activities/{id}`
-(the only v1 source of the legacy calendar-sync and denormalised fields; de-duplicated per request).
+completed from the batched v2 loader when v2 carries it; the company from the token's own user (every
+activity a token reads is its company's); any other field from the version's fullest source of one
+activity (`GET /v1/activities/{id}` on v1, de-duplicated per request; on v2 nothing carries them, and
+they stay null).
 """
 
 from __future__ import annotations
@@ -12,54 +14,32 @@ from collections.abc import Callable
 
 from aiodataloader import DataLoader
 
+from gateway.activities import Activities
 from gateway.upstream import PipedriveClient
-from gateway.upstream.activities import ActivityRecord, parse_v2_activity
+from gateway.upstream.activities import V2_FIELDS, ActivityRecord
 from gateway.upstream.client import MAX_IDS_PER_V2_CALL
+from gateway.upstream.entities import Me, RelatedObjects
 
 from .observer import LoaderObserver
-
-# The v1 fields a v2 activity object carries (with include_fields=attendees).
-V2_FIELDS = frozenset(
-    parse_v2_activity(
-        {
-            "id": 0,
-            "owner_id": 0,
-            "creator_user_id": 0,
-            "busy": None,
-            "is_deleted": False,
-            "subject": "",
-            "type": "",
-            "done": False,
-            "due_date": None,
-            "due_time": None,
-            "duration": None,
-            "add_time": None,
-            "update_time": None,
-            "marked_as_done_time": None,
-            "deal_id": None,
-            "lead_id": None,
-            "person_id": None,
-            "org_id": None,
-            "project_id": None,
-            "location": None,
-            "participants": [],
-            "attendees": [],
-            "conference_meeting_client": None,
-            "conference_meeting_url": None,
-            "conference_meeting_id": None,
-            "public_description": None,
-            "note": None,
-        }
-    ).present
-)
+from .per_token import PerToken
 
 
 class ActivityLoaders:
     """The per-request activity loaders of one token."""
 
-    def __init__(self, client: Callable[[], PipedriveClient], observer: LoaderObserver) -> None:
+    def __init__(
+        self,
+        client: Callable[[], PipedriveClient],
+        api: Activities,
+        me: PerToken[Me],
+        observer: LoaderObserver,
+        on_related: Callable[[RelatedObjects], None],
+    ) -> None:
         self._client = client
+        self._api = api
+        self._me = me
         self._observer = observer
+        self._on_related = on_related
         self.by_id: DataLoader[int, ActivityRecord | None] = DataLoader(
             self._load_by_ids, max_batch_size=MAX_IDS_PER_V2_CALL
         )
@@ -73,22 +53,21 @@ class ActivityLoaders:
         return [found.get(i) for i in ids]
 
     async def _load_one(self, activity_id: int) -> ActivityRecord | None:
-        """A batch of one: `GET /v1/activities/{id}` costs 2 tokens where a v2 list costs 10, and
-        carries every v1 field. A soft-deleted activity is null here, as the v2 list leaves it out."""
-        answer = await self._client().get_activity(activity_id)
-        if answer is None or answer[0].active_flag is False:
+        """A batch of one: a single GET (v1: 2 tokens where a v2 list costs 10, and every v1 field; v2: 1
+        token). A soft-deleted activity is null here, as the v2 list leaves it out."""
+        answer = await self._api.get(activity_id)
+        if answer is None or answer.activity.active_flag is False:
             return None
-        self.detail.clear(activity_id).prime(activity_id, answer[0])
-        return answer[0]
+        self._on_related(answer.related)
+        self.detail.clear(activity_id).prime(activity_id, answer.activity)
+        return answer.activity
 
     async def _load_details(self, ids: list[int]) -> list[ActivityRecord | None]:
         self._observer.on_batch("activity_details", len(ids))
-        client = self._client()
-        answers = await asyncio.gather(*(client.get_activity(i) for i in ids))
-        return [answer[0] if answer else None for answer in answers]
+        return list(await asyncio.gather(*(self._api.detail(i) for i in ids)))
 
     def remember(self, record: ActivityRecord) -> None:
-        """Data already in hand: a full v1 record answers later lookups of the same id."""
+        """Data already in hand: a record carrying every v2 field answers later lookups of the same id."""
         if V2_FIELDS <= record.present:
             self.by_id.clear(record.id).prime(record.id, record)
 
@@ -99,6 +78,9 @@ class ActivityLoaders:
 
     async def complete(self, record: ActivityRecord, name: str) -> ActivityRecord:
         """`record` completed so that it carries field `name` (or as much as the upstream has)."""
+        if name == "company_id":
+            company = ActivityRecord.build({"id": record.id, "company_id": (await self._me.get()).company_id})
+            return record.completed_by(company)
         if name in V2_FIELDS:
             fetched = await self.by_id.load(record.id)
             if fetched is not None and fetched is not record:

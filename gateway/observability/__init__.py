@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gateway.config import Settings, SettingsError
+from gateway.config import ApiMode, Settings, SettingsError
 from gateway.engine.limits import ExtensionFactory
 
-from .metrics import GatewayMetrics, LoaderMetrics, ObservedTTLCache, UpstreamMetrics
+from .metrics import GatewayMetrics, LoaderMetrics, ObservedTTLCache, UpstreamMetrics, VersionMetrics
 from .telemetry import OperationTelemetry
 
 if TYPE_CHECKING:
@@ -51,8 +51,12 @@ class Observability:
             extensions.append(graphql_tracing(self.tracer_provider))
         return extensions
 
-    def activity_types_cache(self, ttl: float) -> ObservedTTLCache[Any]:
-        return ObservedTTLCache("activity_types", ttl, self.metrics)
+    def cache(self, name: str, ttl: float) -> ObservedTTLCache[Any]:
+        """An app-scoped TTL cache whose hits and misses count under `name`."""
+        return ObservedTTLCache(name, ttl, self.metrics)
+
+    def version_observer(self, mode: ApiMode) -> VersionMetrics:
+        return VersionMetrics(self.metrics, mode)
 
     def upstream_observer(self, http: httpx.AsyncClient) -> UpstreamMetrics:
         """The transport's observer; with tracing on, `http` also makes a span per request."""

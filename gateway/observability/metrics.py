@@ -17,11 +17,13 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.activities.version import Version
+from gateway.config import ApiMode
 from gateway.loaders.cache import TTLCache
 from gateway.upstream.endpoints import Call
 from gateway.upstream.errors import UpstreamError, UpstreamHTTPError, UpstreamTimeout, UpstreamUnreachable
@@ -114,6 +116,18 @@ class GatewayMetrics:
 
     def _define_internals(self) -> None:
         r = self.registry
+        self.api_version = Gauge(
+            "gateway_upstream_api_version",
+            "1 for the Pipedrive API the activity operations use now.",
+            ["version"],
+            registry=r,
+        )
+        self.api_version_switches = Counter(
+            "gateway_upstream_api_version_switches",
+            "Moves to another API version (auto mode: v1 retired).",
+            ["version"],
+            registry=r,
+        )
         self.loader_batch_size = Histogram(
             "gateway_loader_batch_size",
             "Keys per batch a data loader sent upstream.",
@@ -202,6 +216,22 @@ class ObservedTTLCache(TTLCache[T], Generic[T]):
         value = super().get(key)
         self._metrics.record_cache_lookup(self._name, value is not None)
         return value
+
+
+class VersionMetrics:
+    """`ApiVersion`'s observer: which API version is in use, and each move to another."""
+
+    def __init__(self, metrics: GatewayMetrics, mode: ApiMode) -> None:
+        self._m = metrics
+        self._set("v2" if mode == "v2" else "v1")
+
+    def on_switch(self, version: Version) -> None:
+        self._m.api_version_switches.labels(version).inc()
+        self._set(version)
+
+    def _set(self, version: Version) -> None:
+        for known in ("v1", "v2"):
+            self._m.api_version.labels(known).set(1 if known == version else 0)
 
 
 class LoaderMetrics:

@@ -1,4 +1,4 @@
-"""Checking the writable fields of an activity input, and turning them into the upstream's JSON body.
+"""Checking the writable fields of an activity input, and turning them into the changes to send.
 
 Pure functions over `provided()` mappings (upstream snake_case name -> value, `None` meaning "sent as
 null"), so every rule is testable without a server. The rules, all checked before anything is sent:
@@ -13,8 +13,8 @@ null"), so every rule is testable without a server. The rules, all checked befor
 - participants: no person twice, at most one primary; attendees: an `emailAddress` or a `personId`
   each, and an e-mail address looks like one.
 
-Body: keys are already the upstream's; `done` becomes 0/1, `dueDate` `YYYY-MM-DD`, `leadId` lower
-case, participants `{person_id, primary_flag}`, attendees `{email_address?, person_id?}`.
+The changes (`gateway.upstream.writes.ActivityChanges`) keep the upstream's v1 names and Python values;
+the upstream client writes them in the form of the API version it uses.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from strawberry.utils.str_converters import to_camel_case
+
+from gateway.upstream.activities import Participant
+from gateway.upstream.writes import ActivityChanges, AttendeeRef
 
 from .ids import MAX_PIPEDRIVE_ID
 from .inputs import UNCLEARABLE_FIELDS, AttendeeInput, ParticipantInput
@@ -130,41 +133,26 @@ _CHECKS: dict[str, Callable[[Any], Problems]] = {
 }
 
 
-# --- the upstream body -------------------------------------------------------------------------------
+# --- the changes to send -----------------------------------------------------------------------------
 
 
-def activity_body(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """The POST/PUT JSON body for checked `fields`: exactly their keys, values in upstream form."""
-    return {name: None if value is None else _CONVERT.get(name, _same)(value) for name, value in fields.items()}
+def activity_changes(fields: Mapping[str, Any]) -> ActivityChanges:
+    """Checked `fields` as the upstream client takes them, whichever API version it then writes."""
+    return {name: None if value is None else _NEUTRAL.get(name, _same)(value) for name, value in fields.items()}
 
 
 def _same(value: Any) -> Any:
     return value
 
 
-def _participants(participants: Sequence[ParticipantInput]) -> list[dict[str, Any]]:
-    return [{"person_id": p.person_id, "primary_flag": p.primary_flag} for p in participants]
+def _participants(participants: Sequence[ParticipantInput]) -> list[Participant]:
+    return [Participant(p.person_id, p.primary_flag) for p in participants]
 
 
-def _attendees(attendees: Sequence[AttendeeInput]) -> list[dict[str, Any]]:
-    return [_attendee(attendee) for attendee in attendees]
+def _attendees(attendees: Sequence[AttendeeInput]) -> list[AttendeeRef]:
+    return [
+        AttendeeRef(a.email_address.strip() if a.email_address is not None else None, a.person_id) for a in attendees
+    ]
 
 
-def _attendee(attendee: AttendeeInput) -> dict[str, Any]:
-    # Only the keys given: the upstream takes `{email_address}` or `{person_id, email_address}`, and
-    # fills a missing address from the person.
-    body: dict[str, Any] = {}
-    if attendee.email_address is not None:
-        body["email_address"] = attendee.email_address.strip()
-    if attendee.person_id is not None:
-        body["person_id"] = attendee.person_id
-    return body
-
-
-_CONVERT: dict[str, Callable[[Any], Any]] = {
-    "done": lambda done: 1 if done else 0,
-    "due_date": lambda day: day.isoformat(),
-    "lead_id": lambda lead: lead.lower(),
-    "participants": _participants,
-    "attendees": _attendees,
-}
+_NEUTRAL: dict[str, Callable[[Any], Any]] = {"participants": _participants, "attendees": _attendees}

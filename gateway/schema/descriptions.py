@@ -121,3 +121,17 @@ ACTIVITY_TYPE_FIELD_DESCRIPTIONS: dict[str, str] = {
     ),
     "update_time": "When the type was last changed, a `DateTime`; null when never changed.",
 }
+
+V2_NULL = " Always null when the gateway uses Pipedrive's API v2, which does not carry it."
+V2_EMPTY = " Always empty when the gateway uses Pipedrive's API v2, which does not carry it."
+NOT_IN_V2 = (
+    "reference_type reference_id last_notification_time last_notification_user_id notification_language_id "
+    "calendar_sync_include_context update_user_id gcal_event_id google_calendar_id google_calendar_etag "
+    "source_timezone rec_rule rec_rule_extension rec_master_activity_id series person_dropbox_bcc "
+    "deal_dropbox_bcc file location_formatted_address"
+).split()
+"""The activity fields API v2 dropped (REFERENCE §5.3) and no other source fills; the company and the
+denormalised names are filled from the token's user and the linked objects instead."""
+
+for _name in NOT_IN_V2:
+    ACTIVITY_FIELD_DESCRIPTIONS[_name] += V2_EMPTY if _name == "series" else V2_NULL

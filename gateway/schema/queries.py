@@ -17,7 +17,7 @@ from gateway.context import Info
 from gateway.upstream import ActivityListQuery, CollectionQuery
 from gateway.upstream.activities import ActivityRecord, ActivityTypeRecord
 
-from .connections import ActivityConnection, CollectionSource, OffsetSource
+from .connections import ActivityConnection, CollectionSource, ListSource
 from .ids import decode_id
 from .types import Activity, ActivityType
 
@@ -49,7 +49,7 @@ def resolve_activities(
     end_date: Annotated[dt.date | None, Described(description="Only activities due on or before this date.")] = None,
     done: Annotated[bool | None, Described(description="Only done (true) or not done (false) activities.")] = None,
 ) -> Iterable[ActivityRecord]:
-    return OffsetSource(ActivityListQuery(user_id, filter_id, types, start_date, end_date, done))
+    return ListSource(ActivityListQuery(user_id, filter_id, types, start_date, end_date, done))
 
 
 def resolve_activities_collection(

@@ -22,6 +22,13 @@ class UserErrorCode(enum.Enum):
     NOT_FOUND = strawberry.enum_value(
         "NOT_FOUND", description="The object the input refers to does not exist (or is already deleted)."
     )
+    UPSTREAM_ERROR = strawberry.enum_value(
+        "UPSTREAM_ERROR",
+        description=(
+            "The upstream failed on this value after the allowed retries (`deleteActivities`: the others are "
+            "reported as they went); it may or may not have acted, so read it again before trying again."
+        ),
+    )
 
 
 @strawberry.type(description="A refusal of a mutation's input; nothing was written because of it.")
@@ -47,3 +54,7 @@ def invalid(path: Sequence[str | int], message: str) -> UserError:
 
 def not_found(path: Sequence[str | int], message: str) -> UserError:
     return UserError(field=input_path(*path), message=message, code=UserErrorCode.NOT_FOUND)
+
+
+def upstream_failed(path: Sequence[str | int], message: str) -> UserError:
+    return UserError(field=input_path(*path), message=message, code=UserErrorCode.UPSTREAM_ERROR)

@@ -10,7 +10,7 @@ stay outside `present` (never a wrong null); fields v2 dropped altogether stay a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .converters import (
@@ -211,10 +211,24 @@ V2_ACTIVITY = Shape(
     expanders={"owner_id": _owner, "is_deleted": negated("active_flag"), "location": place("location")},
 )
 
+V2_ACTIVITY_KEYS = (
+    "id owner_id creator_user_id busy is_deleted subject type done due_date due_time duration add_time "
+    "update_time marked_as_done_time deal_id lead_id person_id org_id project_id participants attendees "
+    "conference_meeting_client conference_meeting_url conference_meeting_id public_description note"
+).split()
+"""The keys of a v2 activity (SPEC-v2; `attendees` with `include_fields=attendees`), `location` aside."""
+V2_LOCATION_KEYS = ("value", *(part for part in PLACE_PARTS if part != "formatted_address"))
+"""The keys of v2's `location` object: v1's parts but the formatted address."""
+
 parse_v1_activity = V1_ACTIVITY.parse
 """A v1 activity (full list/get item, or the slim /collection item)."""
 parse_v2_activity = V2_ACTIVITY.parse
 """A v2 activity, mapped back to v1 names; fields v2 dropped stay absent (not null)."""
+
+V2_FIELDS = parse_v2_activity(
+    {**dict.fromkeys(V2_ACTIVITY_KEYS), "id": 0, "location": dict.fromkeys(V2_LOCATION_KEYS)}
+).present
+"""The v1 fields a v2 activity carries; the others are not in API v2 at all."""
 
 
 # --- pages and write results -----------------------------------------------------------------------
@@ -227,7 +241,7 @@ class OffsetPage:
     items: list[ActivityRecord]
     start: int
     more_items: bool
-    related: RelatedObjects
+    related: RelatedObjects = field(default_factory=lambda: RelatedObjects())
 
 
 @dataclass(slots=True)
@@ -239,12 +253,13 @@ class CursorPage:
 
 
 @dataclass(slots=True)
-class ActivityWrite:
-    """The answer to `POST`/`PUT /v1/activities`."""
+class ActivityAnswer:
+    """One activity as an upstream answer carried it (a single GET, an add, an update), with the
+    linked objects it carried (v1's `related_objects`; v2 carries none)."""
 
     activity: ActivityRecord
-    more_activities_scheduled_in_context: bool | None
-    related: RelatedObjects
+    related: RelatedObjects = field(default_factory=lambda: RelatedObjects())
+    more_activities_scheduled_in_context: bool | None = None
 
 
 # --- activity types --------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from typing import Any
 
 from . import endpoints as ep
 from .activities import (
+    ActivityAnswer,
     ActivityRecord,
     ActivityTypeRecord,
-    ActivityWrite,
     CursorPage,
     OffsetPage,
     parse_activity_type,
@@ -28,9 +28,11 @@ from .credentials import Credentials
 from .endpoints import Call, Endpoint, Json
 from .entities import (
     DealRecord,
+    Me,
     OrganizationRecord,
     PersonRecord,
     UserRecord,
+    parse_me,
     parse_related_objects,
     parse_user,
     parse_v2_deal,
@@ -138,8 +140,8 @@ class PipedriveClient:
             next_cursor=(body.get("additional_data") or {}).get("next_cursor"),
         )
 
-    async def get_activity(self, activity_id: int) -> tuple[ActivityRecord, Json] | None:
-        """The full v1 activity and its raw `related_objects`, or None when it does not exist."""
+    async def get_activity(self, activity_id: int) -> ActivityAnswer | None:
+        """The full v1 activity and its `related_objects`, or None when it does not exist."""
         try:
             body = await self._send(ep.ACTIVITY.call(id=activity_id))
         except UpstreamNotFound:
@@ -147,20 +149,50 @@ class PipedriveClient:
         data = body.get("data")
         if not data:
             return None
-        return parse_v1_activity(data), body.get("related_objects") or {}
+        return ActivityAnswer(parse_v1_activity(data), parse_related_objects(body.get("related_objects")))
 
     async def activities_by_ids(self, ids: Sequence[int]) -> list[ActivityRecord]:
         """Up to 100 activities through v2 `?ids=`; unknown ids are simply absent."""
         items = await self._by_ids(ep.ACTIVITIES_BY_IDS, ids, include_fields="attendees")
         return [parse_v2_activity(item) for item in items]
 
+    # --- activities, v2 -------------------------------------------------------------------------------
+
+    async def list_activities_v2(self, params: Mapping[str, str]) -> CursorPage:
+        """One page of `GET /api/v2/activities` (params as the upstream names them)."""
+        body = await self._send(ep.ACTIVITIES_V2.call(params=params))
+        return CursorPage(
+            items=[parse_v2_activity(item) for item in body.get("data") or ()],
+            next_cursor=(body.get("additional_data") or {}).get("next_cursor"),
+        )
+
+    async def get_activity_v2(self, activity_id: int) -> ActivityRecord | None:
+        try:
+            body = await self._send(ep.ACTIVITY_V2.call(id=activity_id, params={"include_fields": "attendees"}))
+        except UpstreamNotFound:
+            return None
+        data = body.get("data")
+        return parse_v2_activity(data) if data else None
+
+    async def add_activity_v2(self, body: Json) -> ActivityAnswer:
+        answer = await self._send(ep.ADD_ACTIVITY_V2.call(body=body))
+        return ActivityAnswer(parse_v2_activity(answer["data"]))
+
+    async def update_activity_v2(self, activity_id: int, body: Json) -> ActivityAnswer:
+        answer = await self._send(ep.UPDATE_ACTIVITY_V2.call(id=activity_id, body=body))
+        return ActivityAnswer(parse_v2_activity(answer["data"]))
+
+    async def delete_activity_v2(self, activity_id: int) -> int:
+        answer = await self._send(ep.DELETE_ACTIVITY_V2.call(id=activity_id))
+        return int((answer.get("data") or {}).get("id", activity_id))
+
     # --- activities: writes ------------------------------------------------------------------------
 
-    async def add_activity(self, body: Json) -> ActivityWrite:
+    async def add_activity(self, body: Json) -> ActivityAnswer:
         answer = await self._send(ep.ADD_ACTIVITY.call(body=body))
         return _write_result(answer)
 
-    async def update_activity(self, activity_id: int, body: Json) -> ActivityWrite:
+    async def update_activity(self, activity_id: int, body: Json) -> ActivityAnswer:
         answer = await self._send(ep.UPDATE_ACTIVITY.call(id=activity_id, body=body))
         return _write_result(answer)
 
@@ -180,6 +212,10 @@ class PipedriveClient:
     async def activity_types(self) -> list[ActivityTypeRecord]:
         body = await self._send(ep.ACTIVITY_TYPES.call())
         return [parse_activity_type(item) for item in body.get("data") or ()]
+
+    async def me(self) -> Me:
+        """The token's own user and company (`GET /v1/users/me`)."""
+        return parse_me((await self._send(ep.USERS_ME.call()))["data"])
 
     async def users(self) -> list[UserRecord]:
         """Every user of the company (no paging upstream)."""
@@ -207,11 +243,11 @@ class PipedriveClient:
         return [dict(item) for item in body.get("data") or () if isinstance(item, Mapping)]
 
 
-def _write_result(answer: Json) -> ActivityWrite:
+def _write_result(answer: Json) -> ActivityAnswer:
     additional: Mapping[str, Any] = answer.get("additional_data") or {}
     more = additional.get("more_activities_scheduled_in_context")
-    return ActivityWrite(
+    return ActivityAnswer(
         activity=parse_v1_activity(answer["data"]),
-        more_activities_scheduled_in_context=None if more is None else bool(more),
         related=parse_related_objects(answer.get("related_objects")),
+        more_activities_scheduled_in_context=None if more is None else bool(more),
     )

@@ -70,6 +70,11 @@ USERS = Endpoint("GET", "/v1/users", 20)
 USERS_ME = Endpoint("GET", "/v1/users/me", 2)
 
 # --- v2 --------------------------------------------------------------------------------------------
+ACTIVITIES_V2 = Endpoint("GET", "/v2/activities", 10)
+ACTIVITY_V2 = Endpoint("GET", "/v2/activities/{id}", 1)
+ADD_ACTIVITY_V2 = Endpoint("POST", "/v2/activities", 5)
+UPDATE_ACTIVITY_V2 = Endpoint("PATCH", "/v2/activities/{id}", 5)
+DELETE_ACTIVITY_V2 = Endpoint("DELETE", "/v2/activities/{id}", 3)
 ACTIVITIES_BY_IDS = Endpoint("GET", "/v2/activities", 10, "?ids=")
 PERSONS_BY_IDS = Endpoint("GET", "/v2/persons", 10, "?ids=")
 ORGANIZATIONS_BY_IDS = Endpoint("GET", "/v2/organizations", 10, "?ids=")

@@ -247,6 +247,25 @@ parse_v1_deal = _DEAL_V1.parse
 parse_v2_deal = _DEAL_V2.parse
 
 
+# --- the token's own user ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    """The user a token belongs to (`GET /v1/users/me`): whose activities `userId` omitted means, the
+    company every activity the token reads belongs to, and whether it may read the whole company's."""
+
+    user_id: int
+    company_id: int
+    is_admin: bool
+
+
+def parse_me(data: Json) -> Me:
+    access = to_access(data.get("access"))
+    is_admin = any(a.app == "global" and a.admin for a in access) or bool(to_bool(data.get("is_admin")))
+    return Me(user_id=int(data["id"]), company_id=int(data["company_id"]), is_admin=is_admin)
+
+
 # --- related_objects --------------------------------------------------------------------------------
 
 
@@ -258,6 +277,15 @@ class RelatedObjects:
     persons: dict[int, PersonRecord] = field(default_factory=dict)
     organizations: dict[int, OrganizationRecord] = field(default_factory=dict)
     deals: dict[int, DealRecord] = field(default_factory=dict)
+
+    def merged(self, other: RelatedObjects) -> RelatedObjects:
+        """Both answers' summaries (`other`'s win for an id in both)."""
+        return RelatedObjects(
+            users=self.users | other.users,
+            persons=self.persons | other.persons,
+            organizations=self.organizations | other.organizations,
+            deals=self.deals | other.deals,
+        )
 
 
 def parse_related_objects(data: Json | None) -> RelatedObjects:

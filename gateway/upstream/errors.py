@@ -5,6 +5,7 @@
     │   ├── UpstreamUnauthorized     401
     │   ├── UpstreamForbidden        403
     │   ├── UpstreamNotFound         404
+    │   ├── UpstreamGone             410: the endpoint is retired (Pipedrive's v1 activity endpoints)
     │   ├── UpstreamRejected         400 / 422: the upstream refused the input
     │   ├── UpstreamRateLimited      429 (retry_after in seconds when sent)
     │   └── UpstreamServerError      5xx and any other unexpected status
@@ -53,6 +54,12 @@ class UpstreamNotFound(UpstreamHTTPError):
     status = 404
 
 
+class UpstreamGone(UpstreamHTTPError):
+    """The endpoint is permanently gone; the upstream did nothing with the request."""
+
+    status = 410
+
+
 class UpstreamRejected(UpstreamHTTPError):
     status = 400
 
@@ -90,6 +97,7 @@ _BY_STATUS: dict[int, type[UpstreamHTTPError]] = {
     401: UpstreamUnauthorized,
     403: UpstreamForbidden,
     404: UpstreamNotFound,
+    410: UpstreamGone,
     422: UpstreamRejected,
 }
 

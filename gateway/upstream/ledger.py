@@ -14,6 +14,8 @@ class CallLedger:
     calls: int = 0
     cost: int = 0
     rate_limit: RateLimitSnapshot | None = None
+    api_version: str | None = None
+    """The API the activity operations used ("v1" or "v2"); None when none was needed."""
 
     def record(self, call: Call) -> None:
         self.calls += 1
@@ -25,6 +27,8 @@ class CallLedger:
 
     def as_extension(self) -> dict[str, Any]:
         report: dict[str, Any] = {"calls": self.calls, "cost": self.cost}
+        if self.api_version is not None:
+            report["apiVersion"] = self.api_version
         if self.rate_limit is not None:
             report["rateLimit"] = {
                 "limit": self.rate_limit.limit,

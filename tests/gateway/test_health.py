@@ -16,7 +16,7 @@ pytestmark = pytest.mark.anyio
 async def test_health_and_readiness_on_the_sandbox(http: httpx.AsyncClient) -> None:
     assert (await http.get("/healthz")).json() == {"status": "ok"}
     ready = await http.get("/readyz")
-    assert ready.status_code == 200 and ready.json() == {"status": "ready"}
+    assert ready.status_code == 200 and ready.json() == {"status": "ready", "apiVersion": "v1"}
 
 
 async def test_not_ready_while_the_upstream_fails(http: httpx.AsyncClient, sandbox: Sandbox) -> None:

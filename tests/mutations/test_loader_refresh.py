@@ -13,6 +13,7 @@ import httpx
 import pytest
 import strawberry
 
+from gateway.activities import ApiVersion
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.loaders import NullLoaderObserver, SharedCaches
@@ -41,8 +42,9 @@ async def context(sandbox: Sandbox) -> AsyncIterator[Context]:
             credentials=Credentials(DEMO_TOKEN),
             transport=UpstreamTransport(http, RetryPolicy()),
             request_id="test",
-            shared=SharedCaches(activity_types=TTLCache(300.0)),
+            shared=SharedCaches(activity_types=TTLCache(300.0), me=TTLCache(300.0)),
             loader_observer=NullLoaderObserver(),
+            api_version=ApiVersion("v1"),
         )
 
 

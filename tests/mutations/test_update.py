@@ -128,7 +128,7 @@ async def test_a_refusal_by_the_upstream_is_a_user_error(gql: GraphQLClient, res
         "updateActivity"
     ]
     assert payload["activity"] is None
-    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID", ["input"])]
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID", ["input", "dealId"])]
     assert "999999" in payload["userErrors"][0]["message"]
     assert (await stored(rest, activity_id))["subject"] == before["subject"]
 

@@ -49,3 +49,12 @@ def test_descriptions_speak_of_graphql_values_not_rest_payloads() -> None:
     # name REST fields (snake_case) or describe the upstream's JSON quirks.
     offenders = [text for text in texts if rest_talk.search(re.sub(r"`[^`]*`", "", text))]
     assert offenders == []
+
+
+def test_the_fields_api_v2_lacks_say_so_and_are_exactly_those_no_source_fills() -> None:
+    from gateway.schema.descriptions import NOT_IN_V2
+    from gateway.upstream.activities import V2_FIELDS
+
+    filled = {"company_id", "owner_name", "person_name", "org_name", "deal_title"}
+    assert set(NOT_IN_V2) == set(ACTIVITY_FIELDS) - V2_FIELDS - filled
+    assert all("API v2" in ACTIVITY_FIELD_DESCRIPTIONS[name] for name in NOT_IN_V2)
