@@ -1,5 +1,6 @@
 """Shared pytest set-up: asyncio for every async test (aiodataloader binds the running loop), and the
-gateway wired in-process to a fresh in-memory sandbox."""
+gateway wired in-process to a fresh in-memory sandbox, on the Pipedrive API version `api_version` says
+(v1 by default; a folder whose tests run on both versions overrides it with a parametrised fixture)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.config import Settings
+from gateway.config import ApiMode, Settings
 from gateway.sandbox import DEMO_TOKEN, OTHER_COMPANY_TOKEN, Sandbox
 from tests.support import GraphQLClient, running, sandbox_rest
 
@@ -27,8 +28,13 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings()
+def api_version() -> ApiMode:
+    return "v1"
+
+
+@pytest.fixture
+def settings(api_version: ApiMode) -> Settings:
+    return Settings(api_version=api_version)
 
 
 @pytest.fixture

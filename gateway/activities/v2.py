@@ -53,7 +53,7 @@ class V2Activities:
     # --- reads ---------------------------------------------------------------------------------------
 
     async def list_page(self, query: ActivityListQuery, window: Window) -> Page:
-        owner = query.user_id if query.user_id is not None else (await self._me()).user_id
+        owner = await self._owner(query)
         sort: Sort = "due_date" if query.start_date or query.end_date else "id"
         direction: Direction = "desc" if window.backward else "asc"
         cursor = window.before if window.backward else window.after
@@ -135,6 +135,13 @@ class V2Activities:
         return result
 
     # --- steps ---------------------------------------------------------------------------------------
+
+    async def _owner(self, query: ActivityListQuery) -> int:
+        """Whose activities (0: everyone's). As on v1, `userId` omitted is the token's own user, unless a
+        saved filter is given: the filter alone decides then."""
+        if query.user_id is not None:
+            return query.user_id
+        return 0 if query.filter_id is not None else (await self._me()).user_id
 
     def _fetch(self, params: Mapping[str, str], sort: Sort, direction: Direction) -> Fetch:
         async def fetch(cursor: str | None, limit: int) -> CursorPage:

@@ -57,12 +57,18 @@ async def live_ids(rest: httpx.AsyncClient) -> set[int]:
 
 
 async def linked(rest: httpx.AsyncClient) -> dict[str, int]:
-    """Ids of a deal, an organization and two persons of the demo company (from seeded activities)."""
+    """Ids of a deal, an organization and three persons of the demo company (from seeded activities)."""
     body = (await rest.get("/api/v1/activities", params={"user_id": "0", "limit": "500"})).json()
     items = body["data"]
     persons = sorted({item["person_id"] for item in items if item["person_id"]})
     with_all = next(item for item in items if item["deal_id"] and item["org_id"])
-    return {"deal": with_all["deal_id"], "org": with_all["org_id"], "person": persons[0], "person2": persons[1]}
+    return {
+        "deal": with_all["deal_id"],
+        "org": with_all["org_id"],
+        "person": persons[0],
+        "person2": persons[1],
+        "person3": persons[2],
+    }
 
 
 def codes_and_fields(payload: dict[str, Any]) -> list[tuple[str, list[str] | None]]:

@@ -74,7 +74,7 @@ async def test_a_503_burst_longer_than_the_budget_is_an_upstream_error(
     assert error_codes(body) == ["UPSTREAM_ERROR"]
     assert statuses(sandbox, "GET", LIST) == [503] * 4
     assert clock.slept == [0.1875, 0.375, 0.75]
-    assert body["extensions"]["upstream"] == {"calls": 4, "cost": 80}
+    assert body["extensions"]["upstream"] == {"calls": 4, "cost": 80, "apiVersion": "v1"}
 
 
 async def test_a_500_is_not_retried(gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock) -> None:

@@ -31,7 +31,7 @@ CALLERS: list[dict[str, str]] = [
 ]
 QUERIES = [
     "{ activities(first: 3) { nodes { subject owner { name } person { name } } } activityTypes { name } }",
-    '{ activity(id: "1") { subject organization { name } deal { title } } }',
+    '{ activity(id: "1") { subject organization { name } deal { title probability } } }',
     "{ activitiesCollection(first: 2) { nodes { subject } } }",  # FORBIDDEN for the non-admin
     '{ activities(first: 2, after: "not a cursor") { nodes { subject } } }',
     'mutation { addActivity(input: {subject: "s", dueTime: "25:99"}) { userErrors { message } } }',
