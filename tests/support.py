@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html.parser
 import socket
 import threading
 import time
@@ -68,6 +69,27 @@ class GraphQLClient:
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]
         return data
+
+
+class _Assets(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        url = attributes.get("src") if tag == "script" else None
+        if tag == "link" and attributes.get("rel") == "stylesheet":
+            url = attributes.get("href")
+        if url:
+            self.found[url] = attributes.get("integrity")
+
+
+def page_assets(page: str) -> dict[str, str | None]:
+    """Every script and stylesheet an HTML page references: its URL and its `integrity` (None if none)."""
+    parser = _Assets()
+    parser.feed(page)
+    return parser.found
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:
