@@ -1,10 +1,12 @@
 # Set-up is part of every target: a fresh clone needs only python3, make and git (no node, no npm:
-# GraphiQL's files are in the repository). As root with apt, `make test` installs Debian's chromium for
-# the browser test (CI has both; elsewhere, without them, that test is skipped).
+# GraphiQL's files are in the repository). `make run` installs what serving needs, `make test` the
+# test tools as well; as root with apt, `make test` also installs Debian's chromium for the browser
+# test (CI has both; elsewhere, without them, that test is skipped).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 CODEGEN := $(VENV)/codegen
 CODEGEN_STAMP := $(CODEGEN)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
@@ -12,11 +14,18 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test check schema bench clean browser codegen vendor-graphiql
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# The pip that comes with Python 3.11+ installs everything here: no upgrade, one download fewer.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Serving only: the gateway and its dependencies, nothing for tests or tracing.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $@
 
 # Debian's Chromium, for the GraphiQL browser test (tests/ops/test_graphiql_browser.py).
 $(CHROMIUM):
@@ -35,11 +44,11 @@ $(CODEGEN_STAMP): tests/ops/codegen/requirements.txt
 
 codegen: $(CODEGEN_STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/gateway serve
 
 # The checks first (each fails the target): lint, format, types, the direction of imports; then the suite.
-check: $(STAMP)
+check: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -50,20 +59,20 @@ test: check $(CHROMIUM) $(CODEGEN_STAMP)
 
 # GraphiQL's bundles, fetched again from the npm registry (plain HTTPS, no npm) at the versions
 # gateway/edge/explorer/__init__.py names, checked against its sha384 pins: for a version bump.
-vendor-graphiql: $(STAMP)
+vendor-graphiql: $(RUN_STAMP)
 	$(BIN)/python -m tools.vendor_graphiql
 
 # What a query costs through the gateway against the bare floor: starts the standalone sandbox and
 # `gateway serve` on 127.0.0.1, prints the tables, writes JSON to bench/results/ (about 15 minutes;
 # BENCH_ARGS=--quick for a short try). Run it on a quiet machine.
-$(BENCH_STAMP): $(STAMP) pyproject.toml
+$(BENCH_STAMP): $(TEST_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-schema: $(STAMP)
+schema: $(RUN_STAMP)
 	$(BIN)/gateway export-schema > schema.graphql
 
 clean:
