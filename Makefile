@@ -1,34 +1,31 @@
-# Set-up is part of every target: a fresh clone needs only python3, make and git. With node/npm the
-# explorer's files are installed too, and as root with apt `make test` installs Debian's chromium for
-# the browser test (CI has both; elsewhere, without them, the tests that need them are skipped).
+# Set-up is part of every target: a fresh clone needs only python3, make and git (no node, no npm:
+# GraphiQL's files are in the repository). `make run` installs what serving needs, `make test` the
+# test tools as well; as root with apt, `make test` also installs Debian's chromium for the browser
+# test (CI has both; elsewhere, without them, that test is skipped).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-EXPLORER := gateway/edge/explorer
-EXPLORER_STAMP := $(EXPLORER)/node_modules/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 CODEGEN := $(VENV)/codegen
 CODEGEN_STAMP := $(CODEGEN)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test check schema bench clean explorer browser codegen
+.PHONY: run test check schema bench clean browser codegen vendor-graphiql
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# The pip that comes with Python 3.11+ installs everything here: no upgrade, one download fewer.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Serving only: the gateway and its dependencies, nothing for tests or tracing.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
-
-# GraphiQL's scripts and styles, served by the gateway itself: the exact versions package.json names,
-# from the npm registry into a git-ignored node_modules/ (no lock file: only those pinned files are used,
-# and the page checks their sha384).
-$(EXPLORER_STAMP): $(EXPLORER)/package.json
-	@if command -v npm >/dev/null; then \
-	  npm install --prefix $(EXPLORER) --no-package-lock --no-audit --no-fund --ignore-scripts --omit=dev && touch $@; \
-	else echo "warning: npm not found: GraphiQL's files are not installed (the API works; /graphql in a browser says so)"; fi
-
-explorer: $(EXPLORER_STAMP)
+	touch $@
 
 # Debian's Chromium, for the GraphiQL browser test (tests/ops/test_graphiql_browser.py).
 $(CHROMIUM):
@@ -47,31 +44,36 @@ $(CODEGEN_STAMP): tests/ops/codegen/requirements.txt
 
 codegen: $(CODEGEN_STAMP)
 
-run: $(STAMP) $(EXPLORER_STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/gateway serve
 
 # The checks first (each fails the target): lint, format, types, the direction of imports; then the suite.
-check: $(STAMP)
+check: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: check $(EXPLORER_STAMP) $(CHROMIUM) $(CODEGEN_STAMP)
+test: check $(CHROMIUM) $(CODEGEN_STAMP)
 	$(BIN)/pytest
+
+# GraphiQL's bundles, fetched again from the npm registry (plain HTTPS, no npm) at the versions
+# gateway/edge/explorer/__init__.py names, checked against its sha384 pins: for a version bump.
+vendor-graphiql: $(RUN_STAMP)
+	$(BIN)/python -m tools.vendor_graphiql
 
 # What a query costs through the gateway against the bare floor: starts the standalone sandbox and
 # `gateway serve` on 127.0.0.1, prints the tables, writes JSON to bench/results/ (about 15 minutes;
 # BENCH_ARGS=--quick for a short try). Run it on a quiet machine.
-$(BENCH_STAMP): $(STAMP) pyproject.toml
+$(BENCH_STAMP): $(TEST_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-schema: $(STAMP)
+schema: $(RUN_STAMP)
 	$(BIN)/gateway export-schema > schema.graphql
 
 clean:
-	rm -rf $(VENV) .gateway .pytest_cache $(EXPLORER)/node_modules
+	rm -rf $(VENV) .gateway .pytest_cache build dist *.egg-info

@@ -1,18 +1,33 @@
-"""The command line: `gateway serve`, `gateway sandbox`, `gateway export-schema`."""
+"""The command line: `gateway serve`, `gateway sandbox`, `gateway export-schema`, `gateway --version`."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import logging.config
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from typing import Any, get_args
+from urllib.parse import urlsplit
 
 from gateway.config import DEFAULT_SANDBOX_DB, DEFAULT_SANDBOX_PORT, ApiMode, Settings, SettingsError
+
+DISTRIBUTION = "activities-gateway"
+
+
+def version() -> str:
+    """The installed distribution's version (from its metadata, so a wheel reports what it was built as)."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gateway", description="GraphQL gateway over Pipedrive's Activities API.")
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the gateway")
     serve.add_argument("--host", help="address to bind (default GATEWAY_HOST or 127.0.0.1)")
@@ -47,7 +62,9 @@ def _serve(args: argparse.Namespace) -> None:
     for name, value in overrides.items():  # flags win; workers read the same environment
         if value is not None:
             os.environ[name] = str(value)
-    run_server(Settings.from_env(os.environ), workers=args.workers)
+    settings = Settings.from_env(os.environ)
+    _announce(settings)
+    run_server(settings, workers=args.workers)
 
 
 def run_server(
@@ -73,6 +90,50 @@ def run_server(
         access_log=False,  # the gateway's middleware writes the access line, with the request id
         **uvicorn_options,
     )
+
+
+def _announce(settings: Settings) -> None:
+    """Once per `gateway serve`, before any worker starts: what answers, where GraphiQL is, which token
+    applies. Never a configured token; the sandbox's tokens are demo credentials, printed to be tried."""
+    from gateway.observability.logs import logging_config
+
+    logging.config.dictConfig(logging_config(settings))  # as uvicorn sets it up again, in every worker
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    graphiql = f"http://{host}:{settings.port}/graphql"
+    where, tip, fields = _on_sandbox(settings) if settings.uses_sandbox else _on_upstream(settings)
+    default = fields["default_token"]
+    applies = f"requests without a token use {default}" if default else "requests must send their own token"
+    message = f"GraphiQL at {graphiql}, on {where}; {applies}.{tip}"
+    logging.getLogger("gateway.serve").info(message, extra={"graphiql": graphiql, "version": version(), **fields})
+
+
+def _on_sandbox(settings: Settings) -> tuple[str, str, dict[str, Any]]:
+    from gateway.sandbox import DEMO_NONADMIN_TOKEN, DEMO_TOKEN
+
+    database = settings.sandbox_db if settings.sandbox_db == ":memory:" else os.path.abspath(settings.sandbox_db)
+    tip = f" Demo tokens to try in an X-Api-Token header: admin {DEMO_TOKEN}, non-admin {DEMO_NONADMIN_TOKEN}."
+    fields = {
+        "upstream": "sandbox",
+        "sandbox_db": database,
+        "default_token": "PIPEDRIVE_API_TOKEN" if settings.api_token else "the sandbox's demo admin token",
+        "demo_tokens": {"admin": DEMO_TOKEN, "non_admin": DEMO_NONADMIN_TOKEN},
+    }
+    return f"the embedded sandbox (demo data in {database})", tip, fields
+
+
+def _on_upstream(settings: Settings) -> tuple[str, str, dict[str, Any]]:
+    upstream = _without_credentials(settings.upstream_url or "")
+    fields = {"upstream": upstream, "default_token": "PIPEDRIVE_API_TOKEN" if settings.api_token else None}
+    return f"the upstream {upstream}", "", fields
+
+
+def _without_credentials(url: str) -> str:
+    """The base URL as logged: no user information, no query (the settings refuse one anyway)."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return parts._replace(netloc=netloc, query="", fragment="").geturl()
 
 
 def _sandbox(args: argparse.Namespace) -> None:

@@ -77,7 +77,7 @@ def create_app(
         if owned_sandbox is not None:
             owned_sandbox.close()
 
-    explorer = Explorer(settings.graphiql_assets)
+    explorer = Explorer()
     schema = build_schema(observability.schema_extensions(), limits=settings.limits)
     routes: list[BaseRoute] = [
         Route("/graphql", GatewayGraphQL(schema, services=services, explorer=explorer), methods=["GET", "POST"]),

@@ -75,7 +75,6 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     tracing: bool = False
-    graphiql_assets: str | None = None
 
     def __post_init__(self) -> None:
         self.validate()
@@ -106,7 +105,6 @@ class Settings:
             "cors_origins": _csv(environ.get("GATEWAY_CORS_ORIGINS", "")),
             "log_level": environ.get("GATEWAY_LOG_LEVEL", "INFO").upper(),
             "tracing": _tracing(environ),
-            "graphiql_assets": environ.get("GATEWAY_GRAPHIQL_ASSETS") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

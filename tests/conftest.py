@@ -1,10 +1,12 @@
-"""Shared pytest set-up: asyncio for every async test (aiodataloader binds the running loop), and the
-gateway wired in-process to a fresh in-memory sandbox, on the Pipedrive API version `api_version` says
-(v1 by default; a folder whose tests run on both versions overrides it with a parametrised fixture)."""
+"""Shared pytest set-up: asyncio for every async test (aiodataloader binds the running loop), the
+gateway wired in-process to a fresh in-memory sandbox on the Pipedrive API version `api_version` says
+(v1 by default; a folder whose tests run on both versions overrides it with a parametrised fixture),
+and the gateway installed from its wheel."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,7 +14,8 @@ import pytest
 from gateway.app import create_app
 from gateway.config import ApiMode, Settings
 from gateway.sandbox import DEMO_TOKEN, OTHER_COMPANY_TOKEN, Sandbox
-from tests.support import GraphQLClient, running, sandbox_rest
+from tests.installed import Installation, install
+from tests.support import GraphQLClient, gateway_process, running, sandbox_rest
 
 
 @pytest.fixture
@@ -60,3 +63,19 @@ async def other_rest(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
     """The other company's REST API (disjoint data), asked directly."""
     async with sandbox_rest(sandbox, OTHER_COMPANY_TOKEN) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def installation(tmp_path_factory: pytest.TempPathFactory) -> Installation:
+    """The sdist and wheel built from this tree, the wheel installed into a fresh virtual environment."""
+    return install(tmp_path_factory.mktemp("installed"))
+
+
+@pytest.fixture(scope="session")
+def installed_gateway(installation: Installation) -> Iterator[str]:
+    """`gateway serve` of that installation, run outside the source tree on the embedded sandbox."""
+    log: Path = installation.home / "gateway.log"
+    with log.open("w") as sink:
+        argv = [str(installation.bin / "gateway"), "serve"]
+        with gateway_process(argv, cwd=installation.home, env=installation.env(), log=sink) as url:
+            yield url

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import html.parser
 import socket
+import subprocess
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
 
 import httpx
 import uvicorn
@@ -70,6 +73,27 @@ class GraphQLClient:
         return data
 
 
+class _Assets(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        url = attributes.get("src") if tag == "script" else None
+        if tag == "link" and attributes.get("rel") == "stylesheet":
+            url = attributes.get("href")
+        if url:
+            self.found[url] = attributes.get("integrity")
+
+
+def page_assets(page: str) -> dict[str, str | None]:
+    """Every script and stylesheet an HTML page references: its URL and its `integrity` (None if none)."""
+    parser = _Assets()
+    parser.feed(page)
+    return parser.found
+
+
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
 
@@ -98,3 +122,38 @@ def serve_in_thread(app: Any, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def gateway_process(
+    argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], log: TextIO | int = subprocess.DEVNULL
+) -> Iterator[str]:
+    """`gateway serve` (as `argv` starts it) on 127.0.0.1 and a free port, its stderr to `log`; yields its
+    base URL once `/healthz` answers, and stops the process (by its pid) on exit."""
+    port = free_port()
+    env = {**env, "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port)}
+    process = subprocess.Popen(list(argv), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_health(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def _wait_for_health(base: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"gateway serve did not start (exit status {process.poll()})")
+        time.sleep(0.1)

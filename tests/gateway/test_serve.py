@@ -1,59 +1,97 @@
 """The command line for real: `gateway serve` on a port from the environment answers GraphQL from the
-embedded sandbox with no token and no other set-up; `gateway export-schema` prints schema.graphql."""
+embedded sandbox with no token and no other set-up, and says so once at start-up (where GraphiQL is,
+which upstream, which token applies; never a configured token); `gateway export-schema` prints
+schema.graphql; `gateway --version` prints the installed distribution's version."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.support import free_port
+from gateway.__main__ import DISTRIBUTION, main
+from gateway.sandbox import DEMO_NONADMIN_TOKEN, DEMO_TOKEN
+from tests.support import free_port, gateway_process
 
 ROOT = Path(__file__).resolve().parents[2]
+SECRET = "0123456789abcdef0123456789abcdef01234567"
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "GATEWAY_SANDBOX_DB": str(tmp_path / "sandbox.sqlite3"), **extra}
+    for name in ("PIPEDRIVE_BASE_URL", "PIPEDRIVE_API_TOKEN", "GATEWAY_HOST", "GATEWAY_LOG_LEVEL"):
+        if name not in extra:
+            env.pop(name, None)
+    return env
+
+
+def start_up_lines(log: Path) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    return [line for line in lines if line["logger"] == "gateway.serve"]
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "GATEWAY_PORT": str(port), "GATEWAY_SANDBOX_DB": str(tmp_path / "sandbox.sqlite3")}
-    for name in ("PIPEDRIVE_BASE_URL", "PIPEDRIVE_API_TOKEN", "GATEWAY_HOST"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway", "serve"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "gateway serve did not start"
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    log = tmp_path / "stderr.log"
+    with (
+        log.open("w") as sink,
+        gateway_process(
+            [sys.executable, "-m", "gateway", "serve"], cwd=tmp_path, env=clean_env(tmp_path), log=sink
+        ) as base,
+    ):
+        yield base, log
 
 
-def test_serve_answers_from_the_sandbox_with_no_token(served: str, tmp_path: Path) -> None:
-    answer = httpx.post(f"{served}/graphql", json={"query": "{ activityTypes { name } }"})
+def test_serve_answers_from_the_sandbox_with_no_token(served: tuple[str, Path], tmp_path: Path) -> None:
+    base, _ = served
+    answer = httpx.post(f"{base}/graphql", json={"query": "{ activityTypes { name } }"})
     assert answer.status_code == 200
     names = [t["name"] for t in answer.json()["data"]["activityTypes"]]
     assert "Call" in names and "Meeting" in names
     assert (tmp_path / "sandbox.sqlite3").exists()  # created and seeded on first start
+
+
+def test_serve_says_once_where_graphiql_is_and_which_demo_tokens_answer(served: tuple[str, Path]) -> None:
+    base, log = served
+    [line] = start_up_lines(log)
+    assert line["level"] == "INFO"
+    assert line["graphiql"] == f"{base}/graphql" and f"GraphiQL at {base}/graphql" in line["message"]
+    assert line["upstream"] == "sandbox" and "embedded sandbox" in line["message"]
+    assert "without a token use the sandbox's demo admin token" in line["message"]
+    assert line["demo_tokens"] == {"admin": DEMO_TOKEN, "non_admin": DEMO_NONADMIN_TOKEN}
+    assert DEMO_TOKEN in line["message"] and DEMO_NONADMIN_TOKEN in line["message"]
+
+
+def test_on_a_real_upstream_the_start_up_line_names_it_but_never_the_token(tmp_path: Path) -> None:
+    upstream = f"http://127.0.0.1:{free_port()}/api"  # nothing listens: start-up does not call it
+    env = clean_env(tmp_path, PIPEDRIVE_BASE_URL=upstream, PIPEDRIVE_API_TOKEN=SECRET)
+    log = tmp_path / "stderr.log"
+    argv = [sys.executable, "-m", "gateway", "serve", "--workers", "2"]
+    with log.open("w") as sink, gateway_process(argv, cwd=tmp_path, env=env, log=sink) as base:
+        httpx.get(f"{base}/healthz")
+    [line] = start_up_lines(log)  # once in all, not once per worker
+    assert line["upstream"] == upstream and f"on the upstream {upstream}" in line["message"]
+    assert line["graphiql"] == f"{base}/graphql"
+    assert "without a token use PIPEDRIVE_API_TOKEN" in line["message"]
+    assert "demo_tokens" not in line
+    assert SECRET not in log.read_text() and DEMO_TOKEN not in log.read_text()
+
+
+def test_version_prints_the_installed_distributions_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"{DISTRIBUTION} {metadata.version(DISTRIBUTION)}\n"
+    printed = subprocess.run([sys.executable, "-m", "gateway", "--version"], capture_output=True, text=True, check=True)
+    assert printed.stdout.split() == [DISTRIBUTION, metadata.version(DISTRIBUTION)]
 
 
 def test_export_schema_prints_the_committed_sdl() -> None:

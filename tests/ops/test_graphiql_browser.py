@@ -1,6 +1,9 @@
 """GraphiQL in a real browser: Debian's headless Chromium, able to reach 127.0.0.1 only, opens `/graphql`
 served by uvicorn, types a query, runs it against the embedded sandbox and sees the result; the docs
 panel shows the schema's descriptions. Playwright drives the browser; it never downloads one of its own.
+
+Each test runs twice: against the gateway of this source tree, and against the gateway installed from its
+wheel into a fresh environment and started as `gateway serve` outside the tree (`installed_gateway`).
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Route, expect, sync_playwright
-
-from gateway.edge.explorer import Explorer
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Per the machine notes: no sandbox (root), no GPU, none of Chromium's own background traffic, and name
@@ -41,7 +42,7 @@ class Browser:
 
 def _unavailable(message: str) -> None:
     if os.environ.get("CI"):
-        pytest.fail(message)  # CI has root, apt and npm: there the browser test must run
+        pytest.fail(message)  # CI has root and apt (`make test` installs chromium): there the test must run
     pytest.skip(message)
 
 
@@ -49,13 +50,18 @@ def _unavailable(message: str) -> None:
 def chromium() -> Path:
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium (apt-get, as root)")
-    if Explorer().missing():
-        _unavailable("GraphiQL's files are not installed: `make explorer` (needs npm)")
     return CHROMIUM
 
 
+@pytest.fixture(scope="module", params=["source", "installed"])
+def gateway_url(request: pytest.FixtureRequest) -> str:
+    """The gateway from the source tree (`live_gateway`), then the installed one (`installed_gateway`)."""
+    url: str = request.getfixturevalue(f"{'live' if request.param == 'source' else 'installed'}_gateway")
+    return url
+
+
 @pytest.fixture
-def browser(chromium: Path, tmp_path: Path, live_gateway: str) -> Iterator[Browser]:
+def browser(chromium: Path, gateway_url: str, tmp_path: Path) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
@@ -80,7 +86,7 @@ def browser(chromium: Path, tmp_path: Path, live_gateway: str) -> Iterator[Brows
         context.route("**/*", only_loopback)
         page.on("console", on_console)
         page.on("pageerror", lambda error: state.console_errors.append(str(error)))
-        page.goto(f"{live_gateway}/graphql")
+        page.goto(f"{gateway_url}/graphql")
         expect(page.locator(".graphiql-query-editor .CodeMirror")).to_be_visible(timeout=15_000)
         try:
             yield state

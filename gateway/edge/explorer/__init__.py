@@ -1,16 +1,21 @@
 """The GraphiQL explorer, served entirely by the gateway: its page, its bootstrap script, and the
-third-party bundles (React, GraphiQL) it loads, so it works with no internet.
+third-party bundles (React, ReactDOM, GraphiQL) it loads, so it works with no internet.
 
-The bundles are not in the repository: `make` installs the exact versions `package.json` here names
-from the npm registry into `node_modules/` beside it (git-ignored); `GATEWAY_GRAPHIQL_ASSETS` points
-elsewhere for a deployment that installs them another way. Only the files listed in `BUNDLES` are
-served, each pinned by its sha384 in the page's `integrity` attributes, so the browser refuses any
-other bytes. While they are missing, `GET /graphql` from a browser answers 503 with a page that says
-how to install them, rather than an explorer that cannot start.
+The bundles are kept in the repository under `vendor/`, laid out as in their npm packages
+(`vendor/<package>/<path>`), each beside its package's LICENSE, and ship in the wheel and the sdist as
+package data: an installed gateway serves GraphiQL with no build step, no node and no network.
+`python -m tools.vendor_graphiql` (`make vendor-graphiql`) fetches them again from the npm registry for
+the versions in `PACKAGES` and checks them against the pins here. Only the files listed in `BUNDLES`
+are served, each pinned by its sha384 in the page's `integrity` attributes, so the browser refuses any
+other bytes; the gateway's own `explorer.js` is pinned the same way, by the hash of the file it serves.
+Should they be missing (a broken install), `GET /graphql` from a browser answers 503 with
+a page that says so, rather than an explorer that cannot start.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +25,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
 HERE = Path(__file__).parent
-DEFAULT_ASSETS_DIR = HERE / "node_modules"
+VENDOR_DIR = HERE / "vendor"
 STATIC_PATH = "/graphql/static"
 CACHE_CONTROL = "no-cache"  # revalidate: a new pin must never meet a stale cached file
-INSTALL_HINT = "make explorer   (runs: npm install --prefix gateway/edge/explorer)"
+LICENSE_FILE = "LICENSE"  # each package's licence text, kept beside its files in vendor/<package>/
+
+# The npm packages the bundles come from, at exact versions (a bump changes the pins in `BUNDLES`).
+PACKAGES: dict[str, str] = {"react": "18.2.0", "react-dom": "18.2.0", "graphiql": "3.8.3"}
 
 # The page loads nothing from elsewhere, and may only talk to the gateway.
 CONTENT_SECURITY_POLICY = (
@@ -35,37 +43,47 @@ CONTENT_SECURITY_POLICY = (
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
-    """A file of an npm package, served under its name in `BUNDLES`, pinned by `integrity` in the
-    page's `$slot` placeholder."""
+    """A file of an npm package (`path` inside `package`), served under its name in `BUNDLES`, pinned by
+    `integrity` in the page's `$slot` placeholder."""
 
     slot: str
-    package_path: str
+    package: str
+    path: str
     integrity: str
     media_type: str
+
+    @property
+    def package_path(self) -> str:
+        """Where the file lies under `vendor/` (as under an npm `node_modules/`)."""
+        return f"{self.package}/{self.path}"
 
 
 BUNDLES: dict[str, Bundle] = {
     "react.production.min.js": Bundle(
         "react",
-        "react/umd/react.production.min.js",
+        "react",
+        "umd/react.production.min.js",
         "sha384-tMH8h3BGESGckSAVGZ82T9n90ztNXxvdwvdM6UoR56cYcf+0iGXBliJ29D+wZ/x8",
         "text/javascript",
     ),
     "react-dom.production.min.js": Bundle(
         "react_dom",
-        "react-dom/umd/react-dom.production.min.js",
+        "react-dom",
+        "umd/react-dom.production.min.js",
         "sha384-bm7MnzvK++ykSwVJ2tynSE5TRdN+xL418osEVF2DE/L/gfWHj91J2Sphe582B1Bh",
         "text/javascript",
     ),
     "graphiql.min.js": Bundle(
         "graphiql_js",
-        "graphiql/graphiql.min.js",
+        "graphiql",
+        "graphiql.min.js",
         "sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96YYGRNod99l9Ie",
         "text/javascript",
     ),
     "graphiql.min.css": Bundle(
         "graphiql_css",
-        "graphiql/graphiql.min.css",
+        "graphiql",
+        "graphiql.min.css",
         "sha384-Mq3vbRBY71jfjQAt/DcjxUIYY33ksal4cgdRt9U/hNPvHBCaT2JfJ/PTRiPKf0aM",
         "text/css",
     ),
@@ -73,23 +91,31 @@ BUNDLES: dict[str, Bundle] = {
 OWN_FILES = {"explorer.js": "text/javascript"}  # the gateway's own code, kept in this folder
 
 MISSING_PAGE = Template("""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>GraphiQL is not installed</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>GraphiQL's files are missing</title></head>
 <body style="font-family: sans-serif; max-width: 48em; margin: 3em auto">
-<h1>The GraphiQL explorer is not installed</h1>
-<p>The gateway serves GraphiQL's scripts itself, and these are missing from <code>$where</code>:</p>
+<h1>GraphiQL's files are missing</h1>
+<p>The gateway serves GraphiQL's scripts itself, from files that ship inside its package, and these
+are missing from <code>$where</code>:</p>
 <ul>$missing</ul>
-<p>Install them with <code>$hint</code>, or point <code>GATEWAY_GRAPHIQL_ASSETS</code> at a
-<code>node_modules</code> folder that has them. The API itself works: <code>POST $endpoint</code>.</p>
+<p>The installation is incomplete: reinstall the package (in a checkout of the repository,
+<code>make vendor-graphiql</code> fetches them again). The API itself works: <code>POST $endpoint</code>.</p>
 </body></html>
 """)
 
 
+def sri(content: bytes) -> str:
+    """The Subresource Integrity value of `content`, as the page's `integrity` attributes carry it."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(content).digest()).decode()
+
+
 class Explorer:
-    """The explorer's page and files, read from `assets_dir` (a `node_modules` folder)."""
+    """The explorer's page and files, the bundles read from `assets_dir` (the package's `vendor/`)."""
 
     def __init__(self, assets_dir: Path | str | None = None) -> None:
-        self.assets_dir = Path(assets_dir) if assets_dir else DEFAULT_ASSETS_DIR
+        self.assets_dir = Path(assets_dir) if assets_dir else VENDOR_DIR
         self._page = Template((HERE / "page.html").read_text(encoding="utf-8"))
+        self._integrity = {b.slot: b.integrity for b in BUNDLES.values()}
+        self._integrity["explorer"] = sri((HERE / "explorer.js").read_bytes())
 
     def missing(self) -> list[str]:
         """The bundles not found under `assets_dir`."""
@@ -101,8 +127,7 @@ class Explorer:
         if missing:
             return HTMLResponse(self._missing_page(request, missing), status_code=503)
         static = request.url.path.rstrip("/") + "/static"
-        integrity = {b.slot: b.integrity for b in BUNDLES.values()}
-        body = self._page.substitute(static=html.escape(static), **integrity)
+        body = self._page.substitute(static=html.escape(static), **self._integrity)
         return HTMLResponse(body, headers={"content-security-policy": CONTENT_SECURITY_POLICY})
 
     def _missing_page(self, request: Request, missing: list[str]) -> str:
@@ -110,7 +135,6 @@ class Explorer:
         return MISSING_PAGE.substitute(
             where=html.escape(str(self.assets_dir)),
             missing=items,
-            hint=html.escape(INSTALL_HINT),
             endpoint=html.escape(request.url.path),
         )
 
@@ -126,4 +150,4 @@ class Explorer:
         return FileResponse(path, media_type=bundle.media_type, headers={"cache-control": CACHE_CONTROL})
 
 
-__all__ = ["BUNDLES", "Explorer", "STATIC_PATH"]
+__all__ = ["BUNDLES", "LICENSE_FILE", "PACKAGES", "STATIC_PATH", "VENDOR_DIR", "Bundle", "Explorer", "sri"]
