@@ -4,6 +4,7 @@ with its control surface (faults, latency, request record) and an in-process htt
 
 import time
 from collections.abc import Sequence
+from datetime import date
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -20,7 +21,8 @@ from gateway.sandbox.ratelimit import DEFAULT_BURST_LIMIT, DEFAULT_DAILY_TOKEN_B
 from gateway.sandbox.routes_activities import activity_routes
 from gateway.sandbox.routes_lookups import lookup_routes
 from gateway.sandbox.routes_v2 import v2_routes
-from gateway.sandbox.seed import populate
+from gateway.sandbox.seed import DemoSeed
+from gateway.sandbox.seed_day import default_seed_day, stored_seed_day
 from gateway.sandbox.store import Store
 from gateway.sandbox.transport import SandboxTransport
 
@@ -46,6 +48,8 @@ class Sandbox:
     """One emulated upstream: its store, app, rate limits and control.
 
     `clock` (monotonic seconds) drives the rate limits only; stored timestamps use UTC wall time.
+    `seed_day` anchors the demo data of a new database (default: see `seed_day.default_seed_day`);
+    an existing file keeps the day it was seeded for, which `self.seed_day` reports.
     """
 
     def __init__(
@@ -56,8 +60,10 @@ class Sandbox:
         burst_limit: int = DEFAULT_BURST_LIMIT,
         daily_token_budget: int = DEFAULT_DAILY_TOKEN_BUDGET,
         clock: Clock = time.monotonic,
+        seed_day: date | None = None,
     ) -> None:
-        self.store = Store.open(db_path, populate)
+        self.store = Store.open(db_path, DemoSeed(seed_day or default_seed_day()))
+        self.seed_day = stored_seed_day(self.store)
         self.limiter = RateLimiter(burst_limit, daily_token_budget, clock)
         self.control = Control(self.limiter, latency_ms)
         self.routes: list[BaseRoute] = api_routes(Api(self.store, self.limiter))

@@ -1,5 +1,6 @@
 """The fixed part of the demo data: companies, users, activity types, pipelines, stages and saved
-filters. Ids are explicit so that the seed's tokens and tests can name them.
+filters. Ids are explicit so that the seed's tokens and tests can name them. Dates are those of the
+reference day (see `seed_day`); they move with the seed day.
 """
 
 import json
