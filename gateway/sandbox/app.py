@@ -35,9 +35,9 @@ class ControlledStarlette(Starlette):
     Outside Starlette's own error middleware, so that a dropped connection is not answered 500.
     """
 
-    def __init__(self, routes: Sequence[BaseRoute], control: Control) -> None:
+    def __init__(self, routes: Sequence[BaseRoute], control: Control, api: Api) -> None:
         self._control = control
-        handlers = {HTTPException: _http_error, Exception: _server_error}
+        handlers = {HTTPException: api.http_error, Exception: _server_error}
         super().__init__(routes=routes, exception_handlers=handlers)
 
     def build_middleware_stack(self) -> ASGIApp:
@@ -66,8 +66,9 @@ class Sandbox:
         self.seed_day = stored_seed_day(self.store)
         self.limiter = RateLimiter(burst_limit, daily_token_budget, clock)
         self.control = Control(self.limiter, latency_ms)
-        self.routes: list[BaseRoute] = api_routes(Api(self.store, self.limiter))
-        self.app = ControlledStarlette(self.routes, self.control)
+        self.api = Api(self.store, self.limiter)
+        self.routes: list[BaseRoute] = api_routes(self.api)
+        self.app = ControlledStarlette(self.routes, self.control, self.api)
 
     def transport(self) -> SandboxTransport:
         """An httpx transport serving `app` in-process (see SandboxTransport)."""
@@ -80,12 +81,6 @@ class Sandbox:
 def api_routes(api: Api) -> list[BaseRoute]:
     """Every `/api/v1/...` and `/api/v2/...` route."""
     return [*activity_routes(api), *lookup_routes(api), *v2_routes(api)]
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    # Unknown paths (404) and wrong methods (405) answer with the upstream's error envelope.
-    assert isinstance(exc, HTTPException)
-    return JSONResponse(status_envelope(exc.status_code), exc.status_code, headers=exc.headers)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

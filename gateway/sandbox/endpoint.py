@@ -1,20 +1,22 @@
 """How every API route runs: authenticate, charge the rate limits, handle, answer JSON.
 
 Handlers receive a `Call` (the request, the caller, the store) and return a `Reply`, or raise
-ApiError for any other answer; both carry the rate-limit headers of the request.
+ApiError for any other answer; both carry the rate-limit headers of the request, as do 401s
+(counted in the anonymous window, see `ratelimit`) and the app's 404/405 for unknown paths.
 """
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from gateway.sandbox.auth import Caller, authenticate
 from gateway.sandbox.control import RecordedRequest
-from gateway.sandbox.errors import ApiError, bad_request
+from gateway.sandbox.errors import ApiError, bad_request, status_envelope
 from gateway.sandbox.layer import RECORD_SCOPE_KEY
 from gateway.sandbox.ratelimit import RateLimiter
 from gateway.sandbox.store import Store
@@ -68,16 +70,38 @@ class Api:
 
         return Route(path, endpoint, methods=[method], name=f"{method} {path}")
 
+    async def http_error(self, request: Request, exc: Exception) -> Response:
+        """The app's answer to an unknown path (404) or method (405): the upstream's error envelope."""
+        assert isinstance(exc, HTTPException)
+        headers = {**self._current_headers(request), **(exc.headers or {})}
+        return JSONResponse(status_envelope(exc.status_code), exc.status_code, headers=headers)
+
     async def _run(self, request: Request, handler: Handler, cost: int) -> Response:
         headers: dict[str, str] = {}
         try:
-            caller = authenticate(request, self._store.entities)
-            _note_caller(request, caller)
+            caller = self._caller(request)
             headers = self._limiter.spend(caller.token, caller.company_id, cost)
             reply = await handler(Call(request, caller, self._store))
         except ApiError as error:
             return JSONResponse(error.body, error.status, headers={**headers, **error.headers})
         return JSONResponse(reply.body, reply.status, headers=headers)
+
+    def _caller(self, request: Request) -> Caller:
+        """The authenticated caller; a 401 counted in the anonymous window (or 429 past it) otherwise."""
+        try:
+            caller = authenticate(request, self._store.entities)
+        except ApiError as refusal:
+            refusal.headers.update(self._limiter.spend_anonymous())
+            raise
+        _note_caller(request, caller)
+        return caller
+
+    def _current_headers(self, request: Request) -> dict[str, str]:
+        try:
+            caller = authenticate(request, self._store.entities)
+        except ApiError:
+            return self._limiter.peek(None, None)
+        return self._limiter.peek(caller.token, caller.company_id)
 
 
 def _note_caller(request: Request, caller: Caller) -> None:

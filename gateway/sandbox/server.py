@@ -48,7 +48,7 @@ class StandaloneApp(ControlledStarlette):
 
 def create_standalone_app(sandbox: Sandbox) -> Starlette:
     """The sandbox's API routes plus the `/_control/...` routes, on one app."""
-    return StandaloneApp([*sandbox.routes, *ControlRoutes(sandbox.control).routes()], sandbox.control)
+    return StandaloneApp([*sandbox.routes, *ControlRoutes(sandbox.control).routes()], sandbox.control, sandbox.api)
 
 
 class ControlRoutes:
