@@ -3,8 +3,11 @@
 times, one `location`/`address` object, participants as `{person_id, primary}`.
 
 Attendees are always included, as if `include_fields=attendees` had been sent. Unset times are
-null (not ""), and empty parsed location parts are null. `busy` is never null on v2: an unset v1
-`busy_flag` becomes "busy when a time is set" (its documented meaning).
+null (not ""), and empty parsed location parts are null. `busy` is null where v1's `busy_flag`
+is (unset), so both versions read an activity alike: SPEC-v2 types `busy` as a boolean without
+`nullable`, but its activity schema marks no field nullable, not even `deal_id` or
+`marked_as_done_time`, which are null when unset; a null `busy` is therefore UNCONFIRMED, not
+contradicted.
 """
 
 from typing import Any
@@ -17,7 +20,6 @@ JSONObject = dict[str, Any]
 
 
 def activity(row: Record) -> JSONObject:
-    busy = row["busy_flag"]
     return {
         "id": row["id"],
         "subject": row["subject"],
@@ -35,7 +37,7 @@ def activity(row: Record) -> JSONObject:
         "due_date": row["due_date"],
         "due_time": to_hhmmss(row["due_time"]),
         "duration": to_hhmmss(row["duration"]),
-        "busy": bool(row["due_time"]) if busy is None else bool(busy),
+        "busy": None if row["busy_flag"] is None else bool(row["busy_flag"]),
         "done": bool(row["done"]),
         "marked_as_done_time": to_rfc3339(row["marked_as_done_time"]),
         "location": _location(row),
