@@ -93,7 +93,7 @@ class _Rows:
 
 
 def _insert_company(rows: _Rows, company: CompanySpec, rng: random.Random) -> Contacts:
-    rows.insert("companies", {"id": company.id, "name": company.name, "domain": company.domain})
+    rows.insert("companies", company.company_row())
     for row in company.user_rows():
         rows.insert("users", row)
     for token, owner in SEED_TOKENS.items():

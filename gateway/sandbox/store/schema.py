@@ -79,7 +79,9 @@ STATEMENTS: tuple[str, ...] = (
     """CREATE TABLE companies (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
-    domain TEXT NOT NULL
+    domain TEXT NOT NULL,
+    country TEXT NOT NULL,
+    industry TEXT NOT NULL
 )""",
     """CREATE TABLE users (
     id INTEGER PRIMARY KEY,
