@@ -19,6 +19,7 @@ from gateway.sandbox.errors import status_envelope
 from gateway.sandbox.layer import ControlLayer
 from gateway.sandbox.ratelimit import DEFAULT_BURST_LIMIT, DEFAULT_DAILY_TOKEN_BUDGET, Clock, RateLimiter
 from gateway.sandbox.routes_activities import activity_routes
+from gateway.sandbox.routes_activities_v2 import activity_routes_v2
 from gateway.sandbox.routes_lookups import lookup_routes
 from gateway.sandbox.routes_v2 import v2_routes
 from gateway.sandbox.seed import DemoSeed
@@ -80,7 +81,7 @@ class Sandbox:
 
 def api_routes(api: Api) -> list[BaseRoute]:
     """Every `/api/v1/...` and `/api/v2/...` route."""
-    return [*activity_routes(api), *lookup_routes(api), *v2_routes(api)]
+    return [*activity_routes(api), *lookup_routes(api), *activity_routes_v2(api), *v2_routes(api)]
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

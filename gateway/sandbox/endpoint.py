@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from gateway.sandbox.auth import Caller, authenticate
 from gateway.sandbox.control import RecordedRequest
-from gateway.sandbox.errors import ApiError, bad_request, status_envelope
+from gateway.sandbox.errors import ApiError, bad_request, status_envelope, v2_bad_request
 from gateway.sandbox.layer import RECORD_SCOPE_KEY
 from gateway.sandbox.ratelimit import RateLimiter
 from gateway.sandbox.store import Store
@@ -55,6 +55,20 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Reply]]
+
+
+def v2_errors(handler: Handler) -> Handler:
+    """`handler` answering its 400s with the v2 body (the checks shared with v1 raise the v1 one)."""
+
+    async def answer(call: Call) -> Reply:
+        try:
+            return await handler(call)
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            raise v2_bad_request(str(error.body["error"])) from None
+
+    return answer
 
 
 class Api:

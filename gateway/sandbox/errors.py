@@ -4,6 +4,11 @@ Most errors use the standard envelope `{success: false, error, error_info, data:
 additional_data: null}` (REFERENCE §6.1). Two documented variants differ: 401 is
 `{success: false, error: "unauthorized access", errorCode: 401}` and the users 404 is only
 `{success, error}`. The 429 text is UNCONFIRMED upstream; the standard envelope is used.
+
+v2 differs in two bodies: a 400 is `{success: false, error, code: "ERR_BAD_REQUEST"}` (the one
+reported v2 400, REFERENCE §5.3; that it never carries `error_info`, `data` or
+`additional_data` is UNCONFIRMED), and a 404 is SPEC-v2's `{success: false, error: "Entity was
+not found", error_info: "Object was not found.", data: null, additional_data: null}`.
 """
 
 from http import HTTPStatus
@@ -49,6 +54,16 @@ def bad_request(message: str) -> ApiError:
 def not_found(entity: str) -> ApiError:
     """404 for an id that does not exist or belongs to another company (the two look the same)."""
     return ApiError(404, error_envelope(f"{entity} not found", NOT_FOUND_INFO))
+
+
+def v2_bad_request(message: str) -> ApiError:
+    """400 with the v2 body."""
+    return ApiError(400, {"success": False, "error": message, "code": "ERR_BAD_REQUEST"})
+
+
+def v2_not_found() -> ApiError:
+    """SPEC-v2's 404 for an id that does not exist, is another company's or is deleted."""
+    return ApiError(404, error_envelope("Entity was not found", NOT_FOUND_INFO))
 
 
 def user_not_found() -> ApiError:

@@ -22,8 +22,9 @@ from starlette.routing import Route
 from gateway.sandbox import params, shapes_v1
 from gateway.sandbox.activity_input import ActivityInput
 from gateway.sandbox.endpoint import Api, Call, JSONObject, Reply
-from gateway.sandbox.errors import bad_request, forbidden, not_found
+from gateway.sandbox.errors import forbidden, not_found
 from gateway.sandbox.related import related_objects
+from gateway.sandbox.saved_filters import saved_filter
 from gateway.sandbox.store import ActivityFilter, Record, WriteResult
 from gateway.sandbox.timefmt import utc_now
 
@@ -79,19 +80,7 @@ def _list_filter(call: Call) -> ActivityFilter:
 
 def _saved_filter(call: Call) -> list[ActivityFilter]:
     filter_id = params.optional_integer(call.request.query_params, "filter_id", minimum=1)
-    if filter_id is None:
-        return []
-    saved = call.store.entities.saved_filter(call.company_id, filter_id)
-    if saved is None:
-        raise bad_request(f"Filter {filter_id} not found")
-    conditions = saved["conditions"]
-    return [
-        ActivityFilter(
-            user_id=conditions.get("user_id"),
-            types=tuple(conditions.get("types", ())),
-            done=conditions.get("done"),
-        )
-    ]
+    return [] if filter_id is None else [saved_filter(call.store, call.company_id, filter_id)]
 
 
 async def activities_collection(call: Call) -> Reply:

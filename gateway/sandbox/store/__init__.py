@@ -3,7 +3,9 @@
 from collections.abc import Callable
 
 from gateway.sandbox.store.activities import (
+    SORT_KEYS,
     ActivityFilter,
+    ActivityOrder,
     ActivityRepository,
     WriteResult,
     encode_json_columns,
@@ -36,7 +38,9 @@ class Store:
 
 __all__ = [
     "MEMORY",
+    "SORT_KEYS",
     "ActivityFilter",
+    "ActivityOrder",
     "ActivityRepository",
     "Database",
     "Entity",

@@ -27,6 +27,7 @@ _ACTIVITY_INTEGER_COLUMNS = frozenset(
         "update_user_id",
         "rec_master_activity_id",
         "created_by_user_id",
+        "priority",
     }
 )
 _ACTIVITY_REQUIRED_COLUMNS = frozenset(
