@@ -14,20 +14,26 @@ when nothing matches. UNCONFIRMED strictness where the spec gives only a format:
 need a time zone (`Z` or an offset), `include_fields` names other than `attendees` are a 400,
 and a `lead_id` that is no lead simply matches nothing.
 
-`GET /api/v2/activities/{id}` answers SPEC-v2's 404 for an id that does not exist, is another
-company's or is deleted (the deleted activity stays readable through `GET /v1/activities/{id}`).
-Malformed parameters are 400 with the v2 body (see `errors`). Costs are SPEC-v2's `x-token-cost`.
+Single items: `GET`, `PATCH` and `DELETE /api/v2/activities/{id}` answer SPEC-v2's 404 for an id
+that does not exist, is another company's or is deleted (soft delete; the deleted activity stays
+readable through `GET /v1/activities/{id}`). `POST` answers 200 (SPEC-v2, unlike v1's 201); POST
+and PATCH answer `{success, data}` with `attendees` included (UNCONFIRMED: they take no
+`include_fields`), DELETE `{success, data: {id}}`. Bodies are checked by `activity_input_v2`.
+Malformed parameters and bodies are 400 with the v2 body (see `errors`); costs are SPEC-v2's
+`x-token-cost`.
 """
 
 from starlette.routing import Route
 
 from gateway.sandbox import keyset, params, shapes_v2
+from gateway.sandbox.activity_input_v2 import v2_activity_input
 from gateway.sandbox.endpoint import Api, Call, Reply, v2_errors
 from gateway.sandbox.errors import v2_not_found
 from gateway.sandbox.saved_filters import saved_filter
 from gateway.sandbox.store import SORT_KEYS, ActivityFilter, ActivityOrder, Record
+from gateway.sandbox.timefmt import utc_now
 
-COSTS = {"list": 10, "get": 1}
+COSTS = {"list": 10, "get": 1, "add": 5, "update": 5, "delete": 3}
 MAX_IDS = 100
 OPTIONAL_FIELDS = ("attendees",)
 DIRECTIONS = ("asc", "desc")
@@ -36,7 +42,10 @@ DIRECTIONS = ("asc", "desc")
 def activity_routes_v2(api: Api) -> list[Route]:
     return [
         api.route("/api/v2/activities", v2_errors(list_activities), method="GET", cost=COSTS["list"]),
+        api.route("/api/v2/activities", v2_errors(add_activity), method="POST", cost=COSTS["add"]),
         api.route("/api/v2/activities/{id}", v2_errors(get_activity), method="GET", cost=COSTS["get"]),
+        api.route("/api/v2/activities/{id}", v2_errors(update_activity), method="PATCH", cost=COSTS["update"]),
+        api.route("/api/v2/activities/{id}", v2_errors(delete_activity), method="DELETE", cost=COSTS["delete"]),
     ]
 
 
@@ -88,11 +97,46 @@ async def get_activity(call: Call) -> Reply:
     return Reply({"success": True, "data": shapes_v2.activity(_active(call, activity_id), attendees=attendees)})
 
 
+async def add_activity(call: Call) -> Reply:
+    body = await call.json_object()
+    now = utc_now()
+    values = v2_activity_input(call.store, call.caller).for_create(body, now=now)
+    result = call.store.activities.insert(values, now=now)
+    return _written(call, result.activity_id)
+
+
+async def update_activity(call: Call) -> Reply:
+    activity_id = params.entity_id(call.path_param("id"))
+    body = await call.json_object()
+    current = _active(call, activity_id)
+    now = utc_now()
+    changes = v2_activity_input(call.store, call.caller).for_update(body, current, now=now)
+    try:
+        call.store.activities.update(call.company_id, activity_id, changes, user_id=call.caller.user_id, now=now)
+    except KeyError as exc:
+        raise v2_not_found() from exc
+    return _written(call, activity_id)
+
+
+async def delete_activity(call: Call) -> Reply:
+    activity_id = params.entity_id(call.path_param("id"))
+    deleted = call.store.activities.soft_delete(
+        call.company_id, [activity_id], user_id=call.caller.user_id, now=utc_now()
+    )
+    if not deleted:
+        raise v2_not_found()
+    return Reply({"success": True, "data": {"id": activity_id}})
+
+
 def _active(call: Call, activity_id: int) -> Record:
     row = call.store.activities.get(call.company_id, activity_id)
     if row is None or not row["active_flag"]:
         raise v2_not_found()
     return row
+
+
+def _written(call: Call, activity_id: int) -> Reply:
+    return Reply({"success": True, "data": shapes_v2.activity(_active(call, activity_id), attendees=True)})
 
 
 def _with_attendees(call: Call) -> bool:

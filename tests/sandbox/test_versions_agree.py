@@ -1,12 +1,15 @@
 """v1 and v2 read the same activity the same way: every field v2 shares with v1, for every seeded
-activity, translated by the documented naming differences (REFERENCE §5.3)."""
+activity and for writes through either version, translated by the documented naming differences
+(REFERENCE §5.3)."""
 
 from typing import Any
 
 import httpx
 import pytest
 
+from gateway.sandbox import Sandbox
 from gateway.sandbox.fields import LOCATION_PARTS
+from tests.sandbox.test_v2_writes import full_body
 
 pytestmark = pytest.mark.anyio
 JSONObject = dict[str, Any]
@@ -79,3 +82,58 @@ async def test_every_seeded_activity_reads_the_same_through_both_versions(client
         assert without_priority(v2_items[v1["id"]]) == as_v2(v1)
     busy = [v1["busy_flag"] for v1 in v1_items]
     assert None in busy and True in busy and False in busy
+
+
+async def read_both(client: httpx.AsyncClient, activity_id: int) -> tuple[JSONObject, JSONObject]:
+    v1 = (await client.get(f"/api/v1/activities/{activity_id}")).json()["data"]
+    v2 = await client.get(f"/api/v2/activities/{activity_id}", params={"include_fields": "attendees"})
+    return v1, v2.json()["data"]
+
+
+async def test_a_write_through_v2_reads_the_same_through_v1_and_back(
+    client: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    written = (await client.post("/api/v2/activities", json=full_body(sandbox))).json()["data"]
+    v1, v2 = await read_both(client, written["id"])
+    assert v2 == written and without_priority(v2) == as_v2(v1)
+    assert (v1["user_id"], v1["busy_flag"], v1["due_time"], v1["duration"], v1["done"]) == (
+        3,
+        True,
+        "09:30",
+        "00:45",
+        True,
+    )
+
+    cleared = {"busy": None, "location": None, "due_time": None, "attendees": None, "note": None}
+    patched = (await client.patch(f"/api/v2/activities/{written['id']}", json=cleared)).json()["data"]
+    v1, v2 = await read_both(client, written["id"])
+    assert v2 == patched and without_priority(v2) == as_v2(v1)
+    assert (v1["busy_flag"], v1["location"], v1["due_time"], v1["attendees"], v1["note"]) == (None, None, "", None, "")
+
+    put = await client.put(f"/api/v1/activities/{written['id']}", json={"busy_flag": False, "done": 0, "user_id": 2})
+    v1, v2 = await read_both(client, written["id"])
+    assert put.json()["data"] == v1 and without_priority(v2) == as_v2(v1)
+    assert (v2["busy"], v2["done"], v2["owner_id"], v2["priority"]) == (False, False, 2, 263)
+
+
+async def test_a_write_through_v1_reads_the_same_through_v2(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
+    body = {
+        "subject": "From v1",
+        "type": "lunch",
+        "due_date": "2025-05-01",
+        "due_time": "12:15",
+        "duration": "01:30",
+        "busy_flag": True,
+        "location": "Unter den Linden 77, 10117 Berlin, Germany",
+        "attendees": [{"email_address": "guest@example.org"}],
+        "done": 1,
+    }
+    written = (await client.post("/api/v1/activities", json=body)).json()["data"]
+    v1, v2 = await read_both(client, written["id"])
+    assert written == v1 and without_priority(v2) == as_v2(v1)
+    assert (v2["due_time"], v2["duration"], v2["busy"], v2["location"]["locality"]) == (
+        "12:15:00",
+        "01:30:00",
+        True,
+        "Berlin",
+    )
