@@ -1,5 +1,6 @@
 """The sandbox: a Starlette app emulating Pipedrive's Activities REST API over a SQLite store,
-with its control surface (faults, latency, request record) and an in-process httpx transport.
+with its control surface (faults, latency, request record; also over HTTP at `/_control/...`,
+see `control_routes`) and an in-process httpx transport.
 """
 
 import time
@@ -14,6 +15,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from gateway.sandbox.control import Control
+from gateway.sandbox.control_routes import ControlRoutes
 from gateway.sandbox.endpoint import Api
 from gateway.sandbox.errors import status_envelope
 from gateway.sandbox.layer import ControlLayer
@@ -68,7 +70,7 @@ class Sandbox:
         self.limiter = RateLimiter(burst_limit, daily_token_budget, clock)
         self.control = Control(self.limiter, latency_ms)
         self.api = Api(self.store, self.limiter)
-        self.routes: list[BaseRoute] = api_routes(self.api)
+        self.routes: list[BaseRoute] = [*api_routes(self.api), *ControlRoutes(self.control).routes()]
         self.app = ControlledStarlette(self.routes, self.control, self.api)
 
     def transport(self) -> SandboxTransport:
