@@ -1,6 +1,6 @@
 """The sandbox: a Starlette app emulating Pipedrive's Activities REST API over a SQLite store,
-with its control surface (faults, latency, request record; also over HTTP at `/_control/...`,
-see `control_routes`) and an in-process httpx transport.
+with its control surface (faults, latency, request record, v1 retirement; also over HTTP at
+`/_control/...`, see `control_routes`) and an in-process httpx transport.
 """
 
 import time
@@ -53,6 +53,7 @@ class Sandbox:
     `clock` (monotonic seconds) drives the rate limits only; stored timestamps use UTC wall time.
     `seed_day` anchors the demo data of a new database (default: see `seed_day.default_seed_day`);
     an existing file keeps the day it was seeded for, which `self.seed_day` reports.
+    `v1_retired` starts it with the v1 activity endpoints answering 410 (see `retire_v1`).
     """
 
     def __init__(
@@ -64,14 +65,23 @@ class Sandbox:
         daily_token_budget: int = DEFAULT_DAILY_TOKEN_BUDGET,
         clock: Clock = time.monotonic,
         seed_day: date | None = None,
+        v1_retired: bool = False,
     ) -> None:
         self.store = Store.open(db_path, DemoSeed(seed_day or default_seed_day()))
         self.seed_day = stored_seed_day(self.store)
         self.limiter = RateLimiter(burst_limit, daily_token_budget, clock)
-        self.control = Control(self.limiter, latency_ms)
-        self.api = Api(self.store, self.limiter)
+        self.control = Control(self.limiter, latency_ms, v1_retired=v1_retired)
+        self.api = Api(self.store, self.limiter, self.control)
         self.routes: list[BaseRoute] = [*api_routes(self.api), *ControlRoutes(self.control).routes()]
         self.app = ControlledStarlette(self.routes, self.control, self.api)
+
+    def retire_v1(self) -> None:
+        """From now on the seven v1 activity endpoints answer 410 Gone (others are unaffected)."""
+        self.control.v1_retired = True
+
+    def restore_v1(self) -> None:
+        """The v1 activity endpoints answer again."""
+        self.control.v1_retired = False
 
     def transport(self) -> SandboxTransport:
         """An httpx transport serving `app` in-process (see SandboxTransport)."""

@@ -9,6 +9,9 @@ Routes (JSON):
   "path": "/api/v1/activities*", "retry_after": null, "when": "before", "delay_s": 0}`.
 - `GET /_control/requests`: `{"count": N, "requests": [...]}`; `DELETE /_control/requests` clears it.
 - `POST /_control/reset`: clear faults, latency, recorded requests and rate-limit counters.
+- `POST /_control/retire-v1`: the v1 activity endpoints answer 410 Gone from now on;
+  `DELETE /_control/retire-v1` restores them; `GET /_control/retire-v1` tells. All three answer
+  `{"v1_retired": bool}`.
 """
 
 from typing import Any
@@ -34,6 +37,9 @@ class ControlRoutes:
             Route("/_control/requests", self.list_requests, methods=["GET"]),
             Route("/_control/requests", self.clear_requests, methods=["DELETE"]),
             Route("/_control/reset", self.reset, methods=["POST"]),
+            Route("/_control/retire-v1", self.retire_v1, methods=["POST"]),
+            Route("/_control/retire-v1", self.restore_v1, methods=["DELETE"]),
+            Route("/_control/retire-v1", self.v1_state, methods=["GET"]),
         ]
 
     async def set_latency(self, request: Request) -> Response:
@@ -62,6 +68,17 @@ class ControlRoutes:
     async def reset(self, request: Request) -> Response:
         self._control.reset()
         return JSONResponse({"reset": True})
+
+    async def retire_v1(self, request: Request) -> Response:
+        self._control.v1_retired = True
+        return await self.v1_state(request)
+
+    async def restore_v1(self, request: Request) -> Response:
+        self._control.v1_retired = False
+        return await self.v1_state(request)
+
+    async def v1_state(self, request: Request) -> Response:
+        return JSONResponse({"v1_retired": self._control.v1_retired})
 
 
 async def _json_object(request: Request) -> dict[str, Any]:

@@ -81,6 +81,12 @@ def forbidden() -> ApiError:
     return ApiError(403, error_envelope("You do not have permissions to do this."))
 
 
+def gone(replaced_by: str) -> ApiError:
+    """410 of a retired v1 endpoint (the text is UNCONFIRMED; the standard envelope is used)."""
+    message = f"This endpoint has been removed: API v1 activity endpoints are no longer available. Use {replaced_by}."
+    return ApiError(410, error_envelope(message, "See the API v2 migration guide on developers.pipedrive.com"))
+
+
 def rate_limited(retry_after: int) -> ApiError:
     """429 with the standard envelope and a Retry-After in whole seconds."""
     body = error_envelope("Rate limit exceeded")

@@ -15,6 +15,13 @@ Choices where upstream behaviour is UNCONFIRMED:
   skipped silently.
 - PUT answers `additional_data` `{updates_story_id, more_activities_scheduled_in_context}` like
   POST (the PUT schema omits it, its description mentions the flag).
+
+Retirement: upstream the seven were deprecated on 2025-04-14 and are out of support since
+2026-08-01 (REFERENCE, "Status of the v1 activity endpoints"). When the sandbox's v1 is retired
+(`Sandbox(v1_retired=True)`, `sandbox.retire_v1()`, `POST /_control/retire-v1`, `gateway
+sandbox --retire-v1`) each answers 410 Gone with the standard envelope naming its v2 successor,
+and does nothing (see `endpoint`). The exact status and text of the removed endpoints upstream
+are UNCONFIRMED (410 is what DOC-status documents for "old resource permanently unavailable").
 """
 
 from starlette.routing import Route
@@ -31,16 +38,24 @@ from gateway.sandbox.timefmt import utc_now
 COSTS = {"list": 20, "collection": 10, "get": 2, "write": 10, "delete": 6, "bulk_delete": 10}
 
 
+V2_LIST = "GET /api/v2/activities"
+V2_ITEM = "/api/v2/activities/{id}"
+
+
 def activity_routes(api: Api) -> list[Route]:
     # /collection comes before /{id}, which would otherwise match it.
+    routes = (
+        ("/api/v1/activities", list_activities, "GET", COSTS["list"], V2_LIST),
+        ("/api/v1/activities", add_activity, "POST", COSTS["write"], "POST /api/v2/activities"),
+        ("/api/v1/activities", delete_activities, "DELETE", COSTS["bulk_delete"], f"DELETE {V2_ITEM} for each id"),
+        ("/api/v1/activities/collection", activities_collection, "GET", COSTS["collection"], V2_LIST),
+        ("/api/v1/activities/{id}", get_activity, "GET", COSTS["get"], f"GET {V2_ITEM}"),
+        ("/api/v1/activities/{id}", update_activity, "PUT", COSTS["write"], f"PATCH {V2_ITEM}"),
+        ("/api/v1/activities/{id}", delete_activity, "DELETE", COSTS["delete"], f"DELETE {V2_ITEM}"),
+    )
     return [
-        api.route("/api/v1/activities", list_activities, method="GET", cost=COSTS["list"]),
-        api.route("/api/v1/activities", add_activity, method="POST", cost=COSTS["write"]),
-        api.route("/api/v1/activities", delete_activities, method="DELETE", cost=COSTS["bulk_delete"]),
-        api.route("/api/v1/activities/collection", activities_collection, method="GET", cost=COSTS["collection"]),
-        api.route("/api/v1/activities/{id}", get_activity, method="GET", cost=COSTS["get"]),
-        api.route("/api/v1/activities/{id}", update_activity, method="PUT", cost=COSTS["write"]),
-        api.route("/api/v1/activities/{id}", delete_activity, method="DELETE", cost=COSTS["delete"]),
+        api.route(path, handler, method=method, cost=cost, replaced_by=successor)
+        for path, handler, method, cost, successor in routes
     ]
 
 

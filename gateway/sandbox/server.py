@@ -31,9 +31,10 @@ def create_standalone_app(sandbox: Sandbox) -> ASGIApp:
     return QuietAborts(sandbox.app)
 
 
-def serve(host: str, port: int, db_path: str) -> None:
-    """Run the standalone sandbox with uvicorn until interrupted."""
-    sandbox = Sandbox(db_path=db_path)
+def serve(host: str, port: int, db_path: str, *, retire_v1: bool = False) -> None:
+    """Run the standalone sandbox with uvicorn until interrupted; `retire_v1` starts it with the
+    v1 activity endpoints retired (410 Gone, see `routes_activities`)."""
+    sandbox = Sandbox(db_path=db_path, v1_retired=retire_v1)
     try:
         uvicorn.run(create_standalone_app(sandbox), host=host, port=port, log_level="info")
     finally:

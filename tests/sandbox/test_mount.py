@@ -37,3 +37,15 @@ async def test_control_routes_are_reachable_under_the_mount(sandbox: Sandbox) ->
         assert (await http.post("/sandbox/_control/latency", json={"ms": 5})).json() == {"latency_ms": 5.0}
         assert (await http.post("/sandbox/_control/reset")).json() == {"reset": True}
     assert sandbox.control.latency_ms == 0.0 and sandbox.control.requests == []
+
+
+async def test_retiring_v1_under_the_mount(sandbox: Sandbox) -> None:
+    parent = Starlette(routes=[Mount("/sandbox", app=sandbox.app)])
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=parent), base_url="http://gateway", headers={"x-api-token": DEMO_TOKEN}
+    ) as http:
+        assert (await http.post("/sandbox/_control/retire-v1")).json() == {"v1_retired": True}
+        assert (await http.get("/sandbox/api/v1/activities")).status_code == 410
+        assert (await http.get("/sandbox/api/v2/activities")).status_code == 200
+        assert (await http.delete("/sandbox/_control/retire-v1")).json() == {"v1_retired": False}
+        assert (await http.get("/sandbox/api/v1/activities")).status_code == 200
