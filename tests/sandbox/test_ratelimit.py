@@ -66,10 +66,16 @@ async def test_headers_on_successes_and_errors(client: httpx.AsyncClient) -> Non
         ("GET", "/api/v1/activityTypes", 20),
         ("GET", "/api/v1/users", 20),
         ("GET", "/api/v1/users/1", 2),
+        ("GET", "/api/v1/users/me", 2),
         ("GET", "/api/v1/persons/1", 2),
         ("GET", "/api/v1/organizations/1", 2),
         ("GET", "/api/v1/deals/1", 2),
         ("GET", "/api/v2/activities?ids=1", 10),
+        ("GET", "/api/v2/activities?sort_by=due_date&limit=500", 10),
+        ("GET", "/api/v2/activities/5", 1),
+        ("POST", "/api/v2/activities", 5),
+        ("PATCH", "/api/v2/activities/5", 5),
+        ("DELETE", "/api/v2/activities/5", 3),
         ("GET", "/api/v2/persons?ids=1", 10),
         ("GET", "/api/v2/organizations?ids=1", 10),
         ("GET", "/api/v2/deals?ids=1", 10),
@@ -77,7 +83,7 @@ async def test_headers_on_successes_and_errors(client: httpx.AsyncClient) -> Non
 )
 async def test_costs(client: httpx.AsyncClient, method: str, path: str, cost: int) -> None:
     before = remaining_budget(await client.get("/api/v1/users/1"))
-    response = await client.request(method, path, json={} if method in ("POST", "PUT") else None)
+    response = await client.request(method, path, json={} if method in ("POST", "PUT", "PATCH") else None)
     assert response.status_code < 500
     assert before - remaining_budget(response) == cost
 
