@@ -18,6 +18,7 @@ from gateway.sandbox.seed import (
     SEED_TOKENS,
     SeedToken,
 )
+from gateway.sandbox.seed_day import SEED_DAY_ENV, SEED_TEST_DAY
 from gateway.sandbox.transport import SandboxTransport
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "OTHER_COMPANY_ID",
     "OTHER_COMPANY_NONADMIN_TOKEN",
     "OTHER_COMPANY_TOKEN",
+    "SEED_DAY_ENV",
+    "SEED_TEST_DAY",
     "SEED_TOKENS",
     "Control",
     "Fault",

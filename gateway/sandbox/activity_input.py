@@ -14,11 +14,16 @@ participant (other participants are kept on PUT; a null `person_id` clears them 
 Attendees are stored as `{email_address, is_organizer, name, person_id, status, user_id}`.
 `location` is split into `location_*` parts when it reads "<route> <number>, <postal code>
 <locality>, <country>"; otherwise only `location_formatted_address` is set (no geocoding).
+
+The rules are per API version (`InputRules`: the writable names, a check per name, the names
+that cannot be cleared); V1_RULES are the ones above, and `activity_input_v2` builds v2's from
+them wherever v2 applies the same rule under the same or another name.
 """
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.sandbox.auth import Caller
@@ -31,19 +36,33 @@ _ADDRESS_RE = re.compile(
     r"^(?P<route>[^,]+?) (?P<street_number>\d+\w*), (?P<postal_code>[\w -]+?) "
     r"(?P<locality>[^,\d][^,]*), (?P<country>[^,]+)$"
 )
-_UNCLEARABLE = frozenset({"subject", "type", "user_id", "done"})
 _CLEARED_TO_EMPTY = frozenset({"due_time", "duration", "note", "public_description"})
 _COLUMNS_BUT_ID = frozenset(STORED_FIELDS) - {"id"}
 
 Validator = Callable[["ActivityInput", Any], Record]
+"""Checks one body value; returns the columns it sets, or raises a 400."""
+
+
+@dataclass(frozen=True)
+class InputRules:
+    """How one API version names the writable activity fields and checks each of them."""
+
+    validators: Mapping[str, Validator]
+    unclearable: frozenset[str]
+    """Names that a null may not clear."""
+    read_only: Mapping[str, str] = field(default_factory=dict)
+    """Names refused with a 400, and the message of each."""
+    refuse_unknown: bool = False
+    """Whether any other name is a 400 too (v1 ignores them)."""
 
 
 class ActivityInput:
-    """Validation of one caller's activity bodies against their company's data."""
+    """Validation of one caller's activity bodies against their company's data (v1 rules by default)."""
 
-    def __init__(self, store: Store, caller: Caller) -> None:
+    def __init__(self, store: Store, caller: Caller, rules: InputRules | None = None) -> None:
         self._store = store
         self._caller = caller
+        self._rules = rules or V1_RULES
 
     def for_create(self, body: Record, *, now: str) -> Record:
         """Every stored column of a new activity (defaults for what the body leaves out)."""
@@ -83,13 +102,20 @@ class ActivityInput:
     def _changes(self, body: Record) -> Record:
         changes: Record = {}
         for name, value in body.items():
-            validator = _VALIDATORS.get(name)
+            validator = self._rules.validators.get(name)
             if validator is None:
+                self._unwritable(name)
                 continue
-            if value is None and name in _UNCLEARABLE:
+            if value is None and name in self._rules.unclearable:
                 raise bad_request(f"{name} cannot be null")
             changes.update(validator(self, value))
         return changes
+
+    def _unwritable(self, name: str) -> None:
+        if name in self._rules.read_only:
+            raise bad_request(self._rules.read_only[name])
+        if self._rules.refuse_unknown:
+            raise bad_request(f"'{name}' is not a field of an activity.")
 
     def _type(self, value: Any) -> Record:
         active = {
@@ -101,8 +127,8 @@ class ActivityInput:
             raise bad_request(f"Unknown activity type: {value}")
         return {"type": value}
 
-    def _user(self, value: Any) -> Record:
-        user_id = _integer("user_id", value)
+    def _user(self, name: str, value: Any) -> Record:
+        user_id = _integer(name, value)
         found = self._store.entities.user(self._caller.company_id, user_id)
         if found is None or not found["active_flag"]:
             raise bad_request(f"User {user_id} not found")
@@ -124,7 +150,7 @@ class ActivityInput:
         if value is None:
             return {"participants": None}
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            raise bad_request("participants must be a list of {person_id, primary_flag}")
+            raise bad_request("participants must be a list of objects with a person_id")
         people: dict[int, bool] = {}
         for item in value:
             person_id = self._existing("person", "participants.person_id", item.get("person_id"))["id"]
@@ -135,7 +161,7 @@ class ActivityInput:
         if value is None:
             return {"attendees": None}
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            raise bad_request("attendees must be a list of {email_address, person_id}")
+            raise bad_request("attendees must be a list of objects with an email address or a person_id")
         return {"attendees": [self._attendee(item) for item in value] or None}
 
     def _attendee(self, item: Record) -> Record:
@@ -146,7 +172,7 @@ class ActivityInput:
         if email is None and person is not None and person["emails"]:
             email = person["emails"][0]["value"]
         if not isinstance(email, str) or "@" not in email:
-            raise bad_request("attendees need an email_address")
+            raise bad_request("each attendee needs an email address (or a person who has one)")
         name = item.get("name") if isinstance(item.get("name"), str) else (person["name"] if person else None)
         return {
             "email_address": email,
@@ -200,10 +226,20 @@ def _done(_: ActivityInput, value: Any) -> Record:
     raise bad_request("done must be 0 or 1")
 
 
-def _busy_flag(_: ActivityInput, value: Any) -> Record:
-    if value is not None and not isinstance(value, bool):
-        raise bad_request("busy_flag must be a boolean or null")
-    return {"busy_flag": None if value is None else int(value)}
+def owner(name: str) -> Validator:
+    """The owner (`user_id`), named `name`: an active user of the caller's company."""
+    return lambda self, value: self._user(name, value)
+
+
+def busy(name: str) -> Validator:
+    """`busy_flag`, named `name`: a boolean, or null for unset."""
+
+    def validate(_: ActivityInput, value: Any) -> Record:
+        if value is not None and not isinstance(value, bool):
+            raise bad_request(f"{name} must be a boolean or null")
+        return {"busy_flag": None if value is None else int(value)}
+
+    return validate
 
 
 def _lead_id(_: ActivityInput, value: Any) -> Record:
@@ -262,14 +298,14 @@ def _reference_to(entity: Entity, column: str) -> Validator:
     return lambda self, value: self._reference(entity, column, value)
 
 
-_VALIDATORS: dict[str, Validator] = {
+_V1_VALIDATORS: dict[str, Validator] = {
     "subject": _subject,
     "type": ActivityInput._type,
     "done": _done,
     "due_date": _due_date,
     "due_time": _clock("due_time"),
     "duration": _clock("duration"),
-    "user_id": ActivityInput._user,
+    "user_id": owner("user_id"),
     "deal_id": _reference_to("deal", "deal_id"),
     "person_id": _reference_to("person", "person_id"),
     "org_id": _reference_to("organization", "org_id"),
@@ -277,8 +313,10 @@ _VALIDATORS: dict[str, Validator] = {
     "project_id": _project_id,
     "participants": ActivityInput._participants,
     "attendees": ActivityInput._attendees,
-    "busy_flag": _busy_flag,
+    "busy_flag": busy("busy_flag"),
     "location": _location,
     "public_description": _text("public_description"),
     "note": _text("note"),
 }
+
+V1_RULES = InputRules(_V1_VALIDATORS, frozenset({"subject", "type", "user_id", "done"}))

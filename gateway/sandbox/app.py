@@ -1,9 +1,11 @@
 """The sandbox: a Starlette app emulating Pipedrive's Activities REST API over a SQLite store,
-with its control surface (faults, latency, request record) and an in-process httpx transport.
+with its control surface (faults, latency, request record, v1 retirement; also over HTTP at
+`/_control/...`, see `control_routes`) and an in-process httpx transport.
 """
 
 import time
 from collections.abc import Sequence
+from datetime import date
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -13,14 +15,17 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from gateway.sandbox.control import Control
+from gateway.sandbox.control_routes import ControlRoutes
 from gateway.sandbox.endpoint import Api
 from gateway.sandbox.errors import status_envelope
 from gateway.sandbox.layer import ControlLayer
 from gateway.sandbox.ratelimit import DEFAULT_BURST_LIMIT, DEFAULT_DAILY_TOKEN_BUDGET, Clock, RateLimiter
 from gateway.sandbox.routes_activities import activity_routes
+from gateway.sandbox.routes_activities_v2 import activity_routes_v2
 from gateway.sandbox.routes_lookups import lookup_routes
 from gateway.sandbox.routes_v2 import v2_routes
-from gateway.sandbox.seed import populate
+from gateway.sandbox.seed import DemoSeed
+from gateway.sandbox.seed_day import default_seed_day, stored_seed_day
 from gateway.sandbox.store import Store
 from gateway.sandbox.transport import SandboxTransport
 
@@ -33,9 +38,9 @@ class ControlledStarlette(Starlette):
     Outside Starlette's own error middleware, so that a dropped connection is not answered 500.
     """
 
-    def __init__(self, routes: Sequence[BaseRoute], control: Control) -> None:
+    def __init__(self, routes: Sequence[BaseRoute], control: Control, api: Api) -> None:
         self._control = control
-        handlers = {HTTPException: _http_error, Exception: _server_error}
+        handlers = {HTTPException: api.http_error, Exception: _server_error}
         super().__init__(routes=routes, exception_handlers=handlers)
 
     def build_middleware_stack(self) -> ASGIApp:
@@ -46,6 +51,9 @@ class Sandbox:
     """One emulated upstream: its store, app, rate limits and control.
 
     `clock` (monotonic seconds) drives the rate limits only; stored timestamps use UTC wall time.
+    `seed_day` anchors the demo data of a new database (default: see `seed_day.default_seed_day`);
+    an existing file keeps the day it was seeded for, which `self.seed_day` reports.
+    `v1_retired` starts it with the v1 activity endpoints answering 410 (see `retire_v1`).
     """
 
     def __init__(
@@ -56,12 +64,24 @@ class Sandbox:
         burst_limit: int = DEFAULT_BURST_LIMIT,
         daily_token_budget: int = DEFAULT_DAILY_TOKEN_BUDGET,
         clock: Clock = time.monotonic,
+        seed_day: date | None = None,
+        v1_retired: bool = False,
     ) -> None:
-        self.store = Store.open(db_path, populate)
+        self.store = Store.open(db_path, DemoSeed(seed_day or default_seed_day()))
+        self.seed_day = stored_seed_day(self.store)
         self.limiter = RateLimiter(burst_limit, daily_token_budget, clock)
-        self.control = Control(self.limiter, latency_ms)
-        self.routes: list[BaseRoute] = api_routes(Api(self.store, self.limiter))
-        self.app = ControlledStarlette(self.routes, self.control)
+        self.control = Control(self.limiter, latency_ms, v1_retired=v1_retired)
+        self.api = Api(self.store, self.limiter, self.control)
+        self.routes: list[BaseRoute] = [*api_routes(self.api), *ControlRoutes(self.control).routes()]
+        self.app = ControlledStarlette(self.routes, self.control, self.api)
+
+    def retire_v1(self) -> None:
+        """From now on the seven v1 activity endpoints answer 410 Gone (others are unaffected)."""
+        self.control.v1_retired = True
+
+    def restore_v1(self) -> None:
+        """The v1 activity endpoints answer again."""
+        self.control.v1_retired = False
 
     def transport(self) -> SandboxTransport:
         """An httpx transport serving `app` in-process (see SandboxTransport)."""
@@ -73,13 +93,7 @@ class Sandbox:
 
 def api_routes(api: Api) -> list[BaseRoute]:
     """Every `/api/v1/...` and `/api/v2/...` route."""
-    return [*activity_routes(api), *lookup_routes(api), *v2_routes(api)]
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    # Unknown paths (404) and wrong methods (405) answer with the upstream's error envelope.
-    assert isinstance(exc, HTTPException)
-    return JSONResponse(status_envelope(exc.status_code), exc.status_code, headers=exc.headers)
+    return [*activity_routes(api), *lookup_routes(api), *activity_routes_v2(api), *v2_routes(api)]
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

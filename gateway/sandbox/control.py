@@ -1,5 +1,6 @@
-"""Test and benchmark control: the faults to inject, the added latency, and the record of
-served requests. The ASGI layer that acts on them lives in `layer.py`.
+"""Test and benchmark control: the faults to inject, the added latency, the record of served
+requests, and whether the v1 activity endpoints are retired. The ASGI layer that acts on faults
+and latency lives in `layer.py`; retirement is checked by `endpoint.Api` for each request.
 """
 
 from dataclasses import asdict, dataclass
@@ -75,10 +76,14 @@ class RecordedRequest:
 
 
 class Control:
-    """Faults, latency and the request record of one sandbox."""
+    """Faults, latency, the request record and the v1 retirement of one sandbox."""
 
-    def __init__(self, limiter: RateLimiter, latency_ms: float = 0.0) -> None:
+    def __init__(self, limiter: RateLimiter, latency_ms: float = 0.0, *, v1_retired: bool = False) -> None:
         self.latency_ms = latency_ms
+        self.v1_retired = v1_retired
+        """When true, the v1 activity endpoints answer 410 Gone. Settable at any moment: each request
+        is judged when its handler would start (after latency and faults); one already handled finishes
+        as v1. `reset()` leaves it as it is (it is how the upstream is, not a test disturbance)."""
         self.requests: list[RecordedRequest] = []
         self._limiter = limiter
         self._faults: list[tuple[Fault, int]] = []

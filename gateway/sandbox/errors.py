@@ -4,6 +4,11 @@ Most errors use the standard envelope `{success: false, error, error_info, data:
 additional_data: null}` (REFERENCE §6.1). Two documented variants differ: 401 is
 `{success: false, error: "unauthorized access", errorCode: 401}` and the users 404 is only
 `{success, error}`. The 429 text is UNCONFIRMED upstream; the standard envelope is used.
+
+v2 differs in two bodies: a 400 is `{success: false, error, code: "ERR_BAD_REQUEST"}` (the one
+reported v2 400, REFERENCE §5.3; that it never carries `error_info`, `data` or
+`additional_data` is UNCONFIRMED), and a 404 is SPEC-v2's `{success: false, error: "Entity was
+not found", error_info: "Object was not found.", data: null, additional_data: null}`.
 """
 
 from http import HTTPStatus
@@ -51,6 +56,16 @@ def not_found(entity: str) -> ApiError:
     return ApiError(404, error_envelope(f"{entity} not found", NOT_FOUND_INFO))
 
 
+def v2_bad_request(message: str) -> ApiError:
+    """400 with the v2 body."""
+    return ApiError(400, {"success": False, "error": message, "code": "ERR_BAD_REQUEST"})
+
+
+def v2_not_found() -> ApiError:
+    """SPEC-v2's 404 for an id that does not exist, is another company's or is deleted."""
+    return ApiError(404, error_envelope("Entity was not found", NOT_FOUND_INFO))
+
+
 def user_not_found() -> ApiError:
     """The documented 404 of `GET /v1/users/{id}`, which has only two keys."""
     return ApiError(404, {"success": False, "error": "User not found or not accessible."})
@@ -64,6 +79,12 @@ def unauthorized() -> ApiError:
 def forbidden() -> ApiError:
     """The documented 403 of `/v1/activities/collection` for users without global admin rights."""
     return ApiError(403, error_envelope("You do not have permissions to do this."))
+
+
+def gone(replaced_by: str) -> ApiError:
+    """410 of a retired v1 endpoint (the text is UNCONFIRMED; the standard envelope is used)."""
+    message = f"This endpoint has been removed: API v1 activity endpoints are no longer available. Use {replaced_by}."
+    return ApiError(410, error_envelope(message, "See the API v2 migration guide on developers.pipedrive.com"))
 
 
 def rate_limited(retry_after: int) -> ApiError:

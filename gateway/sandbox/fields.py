@@ -2,7 +2,7 @@
 
 Source: pipedrive/REFERENCE.md §3.1 and §3.2 (mirrored by activity-fields.json): the full object of
 list/get/add/update has 61 fields; the `/v1/activities/collection` item has the 36 flagged
-`in_collection`.
+`in_collection`. Also which of them the store keeps, plus the stored fields only v2 shows.
 """
 
 V1_ACTIVITY_FIELDS: tuple[str, ...] = (
@@ -128,8 +128,14 @@ DERIVED_FIELDS = frozenset(
 )
 """Fields computed when an activity is read, never stored."""
 
-STORED_FIELDS: tuple[str, ...] = tuple(name for name in V1_ACTIVITY_FIELDS if name not in DERIVED_FIELDS)
-"""The columns of the `activities` table, in response order."""
+V2_ONLY_FIELDS: tuple[str, ...] = ("priority",)
+"""Stored activity fields v2 shows and v1 does not (its spec lacks them)."""
+
+STORED_FIELDS: tuple[str, ...] = (
+    *(name for name in V1_ACTIVITY_FIELDS if name not in DERIVED_FIELDS),
+    *V2_ONLY_FIELDS,
+)
+"""The columns of the `activities` table, in v1 response order, then the v2-only ones."""
 
 JSON_FIELDS = frozenset({"series", "attendees", "participants", "file"})
 """Stored as JSON text."""

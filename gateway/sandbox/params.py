@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from gateway.sandbox.errors import bad_request
 from gateway.sandbox.timefmt import is_date, parse_instant
@@ -16,6 +16,7 @@ MAX_LIMIT = 500
 """Documented for the cursor endpoints; applied to `GET /v1/activities` too (UNCONFIRMED there)."""
 
 _DIGITS = re.compile(r"^\d+$")
+_RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 Query = Mapping[str, str]
 
 
@@ -63,6 +64,34 @@ def instant(query: Query, name: str) -> str | None:
     if parsed is None:
         raise bad_request(f"Invalid {name}: expected YYYY-MM-DD HH:MM:SS or ISO 8601")
     return parsed
+
+
+def rfc3339(query: Query, name: str) -> str | None:
+    """An RFC 3339 date-time with a zone (`2025-01-01T10:20:00Z`, `...+02:00`), as a v1 UTC timestamp."""
+    raw = query.get(name)
+    if raw is None:
+        return None
+    parsed = parse_instant(raw) if _RFC3339_RE.match(raw) else None
+    if parsed is None:
+        raise bad_request(f"Invalid {name}: expected an RFC 3339 date-time such as 2025-01-01T10:20:00Z")
+    return parsed
+
+
+def choice(query: Query, name: str, choices: Sequence[str]) -> str:
+    """One of `choices`; the first when absent."""
+    raw = query.get(name, choices[0])
+    if raw not in choices:
+        raise bad_request(f"Invalid {name}: expected one of {', '.join(choices)}")
+    return raw
+
+
+def include_fields(query: Query, known: Collection[str]) -> frozenset[str]:
+    """`include_fields`: comma-separated names of optional fields, each one of `known`."""
+    names = frozenset(name.strip() for name in query.get("include_fields", "").split(",") if name.strip())
+    unknown = sorted(names - set(known))
+    if unknown:
+        raise bad_request(f"Invalid include_fields: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    return names
 
 
 def flag(query: Query, name: str, *, accepted: Mapping[str, bool]) -> bool | None:

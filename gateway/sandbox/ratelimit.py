@@ -10,7 +10,13 @@ until the burst window frees a slot: a duration, not an epoch) and
 `x-daily-ratelimit-token-limit` / `x-daily-ratelimit-token-remaining` (observed upstream,
 UNCONFIRMED in the docs, as is `Retry-After`). The budget renews every 86 400 s of the injected
 clock (at multiples of a day: the real API resets at midnight when the clock is wall time).
-Answers that fail authentication (401) carry no rate-limit headers: there is no token to count.
+
+Requests whose credential fails (missing, unknown, wrong kind) all count against one shared
+anonymous burst window, never a token's or a company's: they spend no daily tokens (their daily
+headers show the full budget), and past the burst limit they are answered 429 instead of 401
+(UNCONFIRMED upstream, where no 401 has been seen with these headers). A request that is not
+served (410 of a retired route, 404/405 of an unknown path or method) counts and spends nothing
+but still carries its caller's current headers.
 """
 
 import math
@@ -27,6 +33,8 @@ DEFAULT_DAILY_TOKEN_BUDGET = 100_000_000
 """Tokens per company per day: far above real budgets, for the same reason."""
 
 Clock = Callable[[], float]
+ANONYMOUS = None
+"""The window key of requests without a valid credential."""
 
 
 class RateLimiter:
@@ -36,11 +44,14 @@ class RateLimiter:
         self.burst_limit = burst_limit
         self.daily_token_budget = daily_token_budget
         self._clock = clock
-        self._windows: dict[str, deque[float]] = {}
+        self._windows: dict[str | None, deque[float]] = {}
         self._spent: dict[int, tuple[int, int]] = {}
 
-    def spend(self, token: str, company_id: int, cost: int) -> dict[str, str]:
-        """Count one request costing `cost`; its headers, or ApiError 429 when over a limit."""
+    def spend(self, token: str | None, company_id: int | None, cost: int) -> dict[str, str]:
+        """Count one request costing `cost`; its headers, or ApiError 429 when over a limit.
+
+        `token` None is the anonymous window; `company_id` None has no budget (cost must be 0).
+        """
         now = self._clock()
         window = self._window(token, now)
         day = int(now // DAY_S)
@@ -50,21 +61,33 @@ class RateLimiter:
         if spent + cost > self.daily_token_budget:
             raise self._refusal(math.ceil((day + 1) * DAY_S - now), window, now, spent)
         window.append(now)
-        self._spent[company_id] = (day, spent + cost)
+        if company_id is not None:
+            self._spent[company_id] = (day, spent + cost)
         return self._headers(window, now, spent + cost)
+
+    def spend_anonymous(self) -> dict[str, str]:
+        """Count one request without a valid credential in the anonymous window; headers, or 429."""
+        return self.spend(ANONYMOUS, None, 0)
+
+    def peek(self, token: str | None, company_id: int | None) -> dict[str, str]:
+        """The current headers of a token and company (None: anonymous), counting and spending nothing."""
+        now = self._clock()
+        return self._headers(self._window(token, now), now, self._spent_today(company_id, int(now // DAY_S)))
 
     def reset(self) -> None:
         """Forget every window and all spending."""
         self._windows.clear()
         self._spent.clear()
 
-    def _window(self, token: str, now: float) -> deque[float]:
+    def _window(self, token: str | None, now: float) -> deque[float]:
         window = self._windows.setdefault(token, deque())
         while window and window[0] <= now - BURST_WINDOW_S:
             window.popleft()
         return window
 
-    def _spent_today(self, company_id: int, day: int) -> int:
+    def _spent_today(self, company_id: int | None, day: int) -> int:
+        if company_id is None:
+            return 0
         spent_day, spent = self._spent.get(company_id, (day, 0))
         return spent if spent_day == day else 0
 

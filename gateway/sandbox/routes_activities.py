@@ -15,6 +15,13 @@ Choices where upstream behaviour is UNCONFIRMED:
   skipped silently.
 - PUT answers `additional_data` `{updates_story_id, more_activities_scheduled_in_context}` like
   POST (the PUT schema omits it, its description mentions the flag).
+
+Retirement: upstream the seven were deprecated on 2025-04-14 and are out of support since
+2026-08-01 (REFERENCE, "Status of the v1 activity endpoints"). When the sandbox's v1 is retired
+(`Sandbox(v1_retired=True)`, `sandbox.retire_v1()`, `POST /_control/retire-v1`, `gateway
+sandbox --retire-v1`) each answers 410 Gone with the standard envelope naming its v2 successor,
+and does nothing (see `endpoint`). The exact status and text of the removed endpoints upstream
+are UNCONFIRMED (410 is what DOC-status documents for "old resource permanently unavailable").
 """
 
 from starlette.routing import Route
@@ -22,24 +29,33 @@ from starlette.routing import Route
 from gateway.sandbox import params, shapes_v1
 from gateway.sandbox.activity_input import ActivityInput
 from gateway.sandbox.endpoint import Api, Call, JSONObject, Reply
-from gateway.sandbox.errors import bad_request, forbidden, not_found
+from gateway.sandbox.errors import forbidden, not_found
 from gateway.sandbox.related import related_objects
+from gateway.sandbox.saved_filters import saved_filter
 from gateway.sandbox.store import ActivityFilter, Record, WriteResult
 from gateway.sandbox.timefmt import utc_now
 
 COSTS = {"list": 20, "collection": 10, "get": 2, "write": 10, "delete": 6, "bulk_delete": 10}
 
 
+V2_LIST = "GET /api/v2/activities"
+V2_ITEM = "/api/v2/activities/{id}"
+
+
 def activity_routes(api: Api) -> list[Route]:
     # /collection comes before /{id}, which would otherwise match it.
+    routes = (
+        ("/api/v1/activities", list_activities, "GET", COSTS["list"], V2_LIST),
+        ("/api/v1/activities", add_activity, "POST", COSTS["write"], "POST /api/v2/activities"),
+        ("/api/v1/activities", delete_activities, "DELETE", COSTS["bulk_delete"], f"DELETE {V2_ITEM} for each id"),
+        ("/api/v1/activities/collection", activities_collection, "GET", COSTS["collection"], V2_LIST),
+        ("/api/v1/activities/{id}", get_activity, "GET", COSTS["get"], f"GET {V2_ITEM}"),
+        ("/api/v1/activities/{id}", update_activity, "PUT", COSTS["write"], f"PATCH {V2_ITEM}"),
+        ("/api/v1/activities/{id}", delete_activity, "DELETE", COSTS["delete"], f"DELETE {V2_ITEM}"),
+    )
     return [
-        api.route("/api/v1/activities", list_activities, method="GET", cost=COSTS["list"]),
-        api.route("/api/v1/activities", add_activity, method="POST", cost=COSTS["write"]),
-        api.route("/api/v1/activities", delete_activities, method="DELETE", cost=COSTS["bulk_delete"]),
-        api.route("/api/v1/activities/collection", activities_collection, method="GET", cost=COSTS["collection"]),
-        api.route("/api/v1/activities/{id}", get_activity, method="GET", cost=COSTS["get"]),
-        api.route("/api/v1/activities/{id}", update_activity, method="PUT", cost=COSTS["write"]),
-        api.route("/api/v1/activities/{id}", delete_activity, method="DELETE", cost=COSTS["delete"]),
+        api.route(path, handler, method=method, cost=cost, replaced_by=successor)
+        for path, handler, method, cost, successor in routes
     ]
 
 
@@ -79,19 +95,7 @@ def _list_filter(call: Call) -> ActivityFilter:
 
 def _saved_filter(call: Call) -> list[ActivityFilter]:
     filter_id = params.optional_integer(call.request.query_params, "filter_id", minimum=1)
-    if filter_id is None:
-        return []
-    saved = call.store.entities.saved_filter(call.company_id, filter_id)
-    if saved is None:
-        raise bad_request(f"Filter {filter_id} not found")
-    conditions = saved["conditions"]
-    return [
-        ActivityFilter(
-            user_id=conditions.get("user_id"),
-            types=tuple(conditions.get("types", ())),
-            done=conditions.get("done"),
-        )
-    ]
+    return [] if filter_id is None else [saved_filter(call.store, call.company_id, filter_id)]
 
 
 async def activities_collection(call: Call) -> Reply:

@@ -1,8 +1,13 @@
-"""v1 lookups a gateway batches (REFERENCE §4, §5.1): activity types, users, and the person,
-organization and deal detail objects.
+"""v1 lookups a gateway batches (REFERENCE §4, §5.1): activity types, users, the caller
+(`/v1/users/me`), and the person, organization and deal detail objects.
 
 `GET /v1/activityTypes` includes inactive types (with `active_flag: false`; UNCONFIRMED upstream).
 `GET /v1/users` lists every user of the company, deactivated ones included.
+`GET /v1/users/me` is the user object plus `company_id`, `company_name`, `company_domain`,
+`company_country`, `company_industry` and `language` `{language_code, country_code}` (SPEC-v1
+`getCurrentUser`); `access` holds one `global` entry whose `admin` says whether the caller is a
+global admin (the spec's example lists more apps; which ones a user gets is UNCONFIRMED), and
+`language` is read from the user's locale (`en_US` -> `en`/`US`; UNCONFIRMED).
 """
 
 from starlette.routing import Route
@@ -17,9 +22,11 @@ GET_COST = 2
 
 
 def lookup_routes(api: Api) -> list[Route]:
+    # /users/me comes before /users/{id}, which would otherwise match it.
     return [
         api.route("/api/v1/activityTypes", list_activity_types, method="GET", cost=LIST_COST),
         api.route("/api/v1/users", list_users, method="GET", cost=LIST_COST),
+        api.route("/api/v1/users/me", get_current_user, method="GET", cost=GET_COST),
         api.route("/api/v1/users/{id}", get_user, method="GET", cost=GET_COST),
         api.route("/api/v1/persons/{id}", get_person, method="GET", cost=GET_COST),
         api.route("/api/v1/organizations/{id}", get_organization, method="GET", cost=GET_COST),
@@ -42,6 +49,12 @@ async def get_user(call: Call) -> Reply:
     if found is None:
         raise user_not_found()
     return Reply({"success": True, "data": _user(call, found)})
+
+
+async def get_current_user(call: Call) -> Reply:
+    company = call.store.entities.company(call.company_id)
+    assert company is not None, "a token's user belongs to a seeded company"
+    return Reply({"success": True, "data": shapes_v1.current_user(_user_row(call, call.caller.user_id), company)})
 
 
 async def get_person(call: Call) -> Reply:

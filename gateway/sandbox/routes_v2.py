@@ -1,8 +1,10 @@
-"""v2 batch fetches by ids (REFERENCE §5.2): `GET /api/v2/{activities,persons,organizations,deals}?ids=`.
+"""v2 batch fetches by ids (REFERENCE §5.2): `GET /api/v2/{persons,organizations,deals}?ids=`
+(activities have their full v2 list, see `routes_activities_v2`).
 
 Up to 100 ids; unknown, foreign and deleted ids are silently left out; results by id; the
 envelope is `{success, data: [...], additional_data: {next_cursor: null}}` (`data` is `[]` when
 empty, unlike v1). The sandbox serves these lists only as batch fetches: `ids` is required.
+400s have the v2 body.
 """
 
 from collections.abc import Callable
@@ -11,7 +13,7 @@ from typing import Any
 from starlette.routing import Route
 
 from gateway.sandbox import params, shapes_v2
-from gateway.sandbox.endpoint import Api, Call, Handler, Reply
+from gateway.sandbox.endpoint import Api, Call, Handler, Reply, v2_errors
 from gateway.sandbox.store import Entity, Record
 
 LIST_COST = 10
@@ -25,15 +27,10 @@ def v2_routes(api: Api) -> list[Route]:
         ("organizations", "organization", shapes_v2.organization),
         ("deals", "deal", shapes_v2.deal),
     )
-    routes = [api.route("/api/v2/activities", list_activities, method="GET", cost=LIST_COST)]
-    for path, entity, shape in entity_shapes:
-        routes.append(api.route(f"/api/v2/{path}", _entity_list(entity, shape), method="GET", cost=LIST_COST))
-    return routes
-
-
-async def list_activities(call: Call) -> Reply:
-    rows = call.store.activities.by_ids(call.company_id, _ids(call))
-    return _page([shapes_v2.activity(row) for row in rows])
+    return [
+        api.route(f"/api/v2/{path}", v2_errors(_entity_list(entity, shape)), method="GET", cost=LIST_COST)
+        for path, entity, shape in entity_shapes
+    ]
 
 
 def _entity_list(entity: Entity, shape: Shape) -> Handler:

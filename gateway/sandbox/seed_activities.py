@@ -12,11 +12,13 @@ from datetime import date, datetime, time, timedelta
 from gateway.sandbox.fields import LOCATION_PARTS
 from gateway.sandbox.seed_catalogue import CompanySpec
 from gateway.sandbox.seed_contacts import ADDRESSES, Contacts, seed_time
+from gateway.sandbox.seed_day import SEED_TEST_DAY
 from gateway.sandbox.store import Record
 from gateway.sandbox.timefmt import V1_TIMESTAMP_FORMAT
 
-SEED_NOW = datetime(2025, 1, 6, 9, 0, 0)
-"""The seed's "now": every generated timestamp is earlier; due dates fall on both sides."""
+SEED_NOW = datetime.combine(SEED_TEST_DAY, time(9, 0))
+"""The seed's "now" on the reference day: every generated timestamp is earlier; due dates fall on both
+sides. Like every date here, it moves onto the database's seed day when rows are inserted."""
 ACTIVITIES_START = datetime(2024, 9, 2, 8, 0, 0)
 ACTIVITIES_SPAN = timedelta(days=124)
 FAX_RETIRED = "2024-11-01"

@@ -1,5 +1,6 @@
 """The fixed part of the demo data: companies, users, activity types, pipelines, stages and saved
-filters. Ids are explicit so that the seed's tokens and tests can name them.
+filters. Ids are explicit so that the seed's tokens and tests can name them. Dates are those of the
+reference day (see `seed_day`); they move with the seed day.
 """
 
 import json
@@ -57,6 +58,8 @@ class CompanySpec:
     index: int
     name: str
     domain: str
+    country: str
+    industry: str
     currency: str
     timezone: tuple[str, str]
     users: tuple[UserSpec, ...]
@@ -77,6 +80,15 @@ class CompanySpec:
     @property
     def active_users(self) -> tuple[UserSpec, ...]:
         return tuple(user for user in self.users if user.active)
+
+    def company_row(self) -> Record:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "domain": self.domain,
+            "country": self.country,
+            "industry": self.industry,
+        }
 
     def user_rows(self) -> list[Record]:
         return [self._user_row(user) for user in self.users]
@@ -177,6 +189,8 @@ COMPANIES: tuple[CompanySpec, ...] = (
         index=0,
         name="Acme Demo",
         domain="acme-demo",
+        country="EE",
+        industry="IT Services",
         currency="EUR",
         timezone=("Europe/Tallinn", "+02:00"),
         users=(
@@ -196,6 +210,8 @@ COMPANIES: tuple[CompanySpec, ...] = (
         index=1,
         name="Globex Test",
         domain="globex-test",
+        country="US",
+        industry="Manufacturing",
         currency="USD",
         timezone=("America/New_York", "-05:00"),
         users=(

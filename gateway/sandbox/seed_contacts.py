@@ -1,4 +1,5 @@
-"""Generated demo organizations, persons and deals of one company (deterministic, from the seed's rng)."""
+"""Generated demo organizations, persons and deals of one company (deterministic, from the seed's rng;
+dates relative to the reference day, see `seed_day`)."""
 
 import json
 import random

@@ -1,5 +1,6 @@
 """v1 JSON shapes built from store rows: the 61-field activity and the 36-field collection item,
-activity types, users, and the person/organization/deal detail objects with their expanded
+activity types, users (and the caller with its company, for `/v1/users/me`), and the
+person/organization/deal detail objects with their expanded
 `*_id` objects (each carrying `value`, the plain id), per REFERENCE §3, §4 and §5.1.
 
 Unset `due_time`, `duration` and `marked_as_done_time` are "" (as observed upstream); unset
@@ -83,6 +84,20 @@ def user(row: Record, *, caller_user_id: int) -> JSONObject:
         "icon_url": row["icon_url"],
         "is_you": row["id"] == caller_user_id,
         "is_deleted": not row["active_flag"],
+    }
+
+
+def current_user(row: Record, company: Record) -> JSONObject:
+    """The caller as `/v1/users/me` answers: the user object plus its company and language."""
+    language, _, country = row["locale"].partition("_")
+    return {
+        **user(row, caller_user_id=row["id"]),
+        "company_id": company["id"],
+        "company_name": company["name"],
+        "company_domain": company["domain"],
+        "company_country": company["country"],
+        "company_industry": company["industry"],
+        "language": {"language_code": language, "country_code": country or None},
     }
 
 

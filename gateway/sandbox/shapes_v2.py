@@ -2,9 +2,15 @@
 (`owner_id`, `creator_user_id`, `busy`, `is_deleted`), RFC 3339 timestamps, `HH:MM:SS`
 times, one `location`/`address` object, participants as `{person_id, primary}`.
 
-Attendees are always included, as if `include_fields=attendees` had been sent. Unset times are
-null (not ""), and empty parsed location parts are null. `busy` is never null on v2: an unset v1
-`busy_flag` becomes "busy when a time is set" (its documented meaning).
+`attendees` is present only when the caller asks for it (`include_fields=attendees` on reads;
+write answers always carry it, UNCONFIRMED). `priority` is stored but not shown by v1 (whose spec
+lacks it). The `location` object also carries `formatted_address` (the migration guide's example
+has it; SPEC-v2's schema does not). Unset times are null (not ""), and empty parsed location
+parts are null. `busy` is null where v1's `busy_flag`
+is (unset), so both versions read an activity alike: SPEC-v2 types `busy` as a boolean without
+`nullable`, but its activity schema marks no field nullable, not even `deal_id` or
+`marked_as_done_time`, which are null when unset; a null `busy` is therefore UNCONFIRMED, not
+contradicted.
 """
 
 from typing import Any
@@ -16,9 +22,9 @@ from gateway.sandbox.timefmt import to_hhmmss, to_rfc3339
 JSONObject = dict[str, Any]
 
 
-def activity(row: Record) -> JSONObject:
-    busy = row["busy_flag"]
-    return {
+def activity(row: Record, *, attendees: bool) -> JSONObject:
+    """The v2 activity; `attendees` says whether to include that optional field."""
+    shaped: JSONObject = {
         "id": row["id"],
         "subject": row["subject"],
         "type": row["type"],
@@ -35,7 +41,7 @@ def activity(row: Record) -> JSONObject:
         "due_date": row["due_date"],
         "due_time": to_hhmmss(row["due_time"]),
         "duration": to_hhmmss(row["duration"]),
-        "busy": bool(row["due_time"]) if busy is None else bool(busy),
+        "busy": None if row["busy_flag"] is None else bool(row["busy_flag"]),
         "done": bool(row["done"]),
         "marked_as_done_time": to_rfc3339(row["marked_as_done_time"]),
         "location": _location(row),
@@ -45,9 +51,12 @@ def activity(row: Record) -> JSONObject:
         "conference_meeting_url": row["conference_meeting_url"],
         "conference_meeting_id": row["conference_meeting_id"],
         "public_description": row["public_description"],
-        "priority": None,
+        "priority": row["priority"],
         "note": row["note"],
     }
+    if not attendees:
+        del shaped["attendees"]
+    return shaped
 
 
 def _location(row: Record) -> JSONObject | None:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.sandbox import DEMO_TOKEN, OTHER_COMPANY_TOKEN, Sandbox
+from gateway.sandbox import DEMO_TOKEN, OTHER_COMPANY_TOKEN, SEED_TEST_DAY, Sandbox
 
 BASE_URL = "http://sandbox"
 FIELDS_FILE = Path(__file__).parent / "data" / "activity-fields.json"
@@ -23,7 +23,7 @@ def documented_fields(entity: str = "activity") -> list[dict[str, Any]]:
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    box = Sandbox(db_path=":memory:")
+    box = Sandbox(db_path=":memory:", seed_day=SEED_TEST_DAY)
     yield box
     box.close()
 

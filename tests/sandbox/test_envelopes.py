@@ -134,7 +134,8 @@ async def test_collection_envelope(client: httpx.AsyncClient) -> None:
 async def test_v2_activities_shape(client: httpx.AsyncClient, sandbox: Sandbox) -> None:
     condition = "company_id = 1 AND active_flag = 1 AND attendees IS NOT NULL AND location_route IS NOT NULL"
     ids = db_ids(sandbox, condition)[:3]
-    body = (await client.get("/api/v2/activities", params={"ids": ",".join(map(str, ids))})).json()
+    params = {"ids": ",".join(map(str, ids)), "include_fields": "attendees"}
+    body = (await client.get("/api/v2/activities", params=params)).json()
     assert set(body) == {"success", "data", "additional_data"}
     assert body["additional_data"] == {"next_cursor": None}
     assert [item["id"] for item in body["data"]] == ids

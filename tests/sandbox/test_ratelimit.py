@@ -66,10 +66,16 @@ async def test_headers_on_successes_and_errors(client: httpx.AsyncClient) -> Non
         ("GET", "/api/v1/activityTypes", 20),
         ("GET", "/api/v1/users", 20),
         ("GET", "/api/v1/users/1", 2),
+        ("GET", "/api/v1/users/me", 2),
         ("GET", "/api/v1/persons/1", 2),
         ("GET", "/api/v1/organizations/1", 2),
         ("GET", "/api/v1/deals/1", 2),
         ("GET", "/api/v2/activities?ids=1", 10),
+        ("GET", "/api/v2/activities?sort_by=due_date&limit=500", 10),
+        ("GET", "/api/v2/activities/5", 1),
+        ("POST", "/api/v2/activities", 5),
+        ("PATCH", "/api/v2/activities/5", 5),
+        ("DELETE", "/api/v2/activities/5", 3),
         ("GET", "/api/v2/persons?ids=1", 10),
         ("GET", "/api/v2/organizations?ids=1", 10),
         ("GET", "/api/v2/deals?ids=1", 10),
@@ -77,7 +83,7 @@ async def test_headers_on_successes_and_errors(client: httpx.AsyncClient) -> Non
 )
 async def test_costs(client: httpx.AsyncClient, method: str, path: str, cost: int) -> None:
     before = remaining_budget(await client.get("/api/v1/users/1"))
-    response = await client.request(method, path, json={} if method in ("POST", "PUT") else None)
+    response = await client.request(method, path, json={} if method in ("POST", "PUT", "PATCH") else None)
     assert response.status_code < 500
     assert before - remaining_budget(response) == cost
 
@@ -149,3 +155,37 @@ async def test_oauth_and_api_tokens_have_separate_windows(limited: Sandbox) -> N
         bearer = {"authorization": f"Bearer {DEMO_OAUTH_TOKEN}"}
         oauth = await anonymous.get("/api/v1/users/1", headers=bearer)
     assert oauth.status_code == 200
+
+
+async def test_refused_credentials_share_the_anonymous_window(limited: Sandbox) -> None:
+    async with client_for(limited, None) as anonymous, client_for(limited) as admin:
+        before = remaining_budget(await admin.get("/api/v1/users/1"))
+        credentials: list[dict[str, str]] = [{"x-api-token": "nope"}, {"authorization": "Bearer other"}, {}]
+        answers = [await anonymous.get("/api/v1/users", headers=headers) for headers in credentials]
+        assert [answer.status_code for answer in answers] == [401] * 3
+        assert all(name in answer.headers for answer in answers for name in RATE_HEADERS)
+        assert [answer.headers["x-ratelimit-remaining"] for answer in answers] == ["2", "1", "0"]
+        assert {remaining_budget(answer) for answer in answers} == {1_000}
+        throttled = await anonymous.get("/api/v1/users", headers={"x-api-token": "fresh"})
+        assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "2"
+        after = await admin.get("/api/v1/users/1")
+    assert after.status_code == 200 and after.headers["x-ratelimit-remaining"] == "1"
+    assert before - remaining_budget(after) == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("GET", "/api/v1/nowhere", 404), ("PATCH", "/api/v1/users", 405)]
+)
+async def test_unknown_paths_and_methods_carry_headers_and_spend_nothing(
+    limited: Sandbox, method: str, path: str, status: int
+) -> None:
+    async with client_for(limited) as admin, client_for(limited, None) as anonymous:
+        first = await admin.get("/api/v1/users/1")
+        answers = [await admin.request(method, path) for _ in range(4)]
+        anonymous_answer = await anonymous.request(method, path)
+        last = await admin.get("/api/v1/users/1")
+    assert {answer.status_code for answer in [*answers, anonymous_answer]} == {status}
+    assert [answer.headers["x-ratelimit-remaining"] for answer in answers] == ["2"] * 4
+    assert remaining_budget(answers[0]) == remaining_budget(first)
+    assert anonymous_answer.headers["x-ratelimit-remaining"] == "3" and remaining_budget(anonymous_answer) == 1_000
+    assert last.status_code == 200 and remaining_budget(first) - remaining_budget(last) == 2

@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.sandbox import SEED_TOKENS, Sandbox
+from gateway.sandbox import SEED_TEST_DAY, SEED_TOKENS, Sandbox
 from tests.sandbox.conftest import BASE_URL
 
 pytestmark = pytest.mark.anyio
@@ -60,7 +60,7 @@ def test_each_company_has_enough_varied_data(sandbox: Sandbox, company_id: int) 
 
 
 def test_seed_is_deterministic(sandbox: Sandbox, tmp_path: Path) -> None:
-    file_box = Sandbox(db_path=str(tmp_path / "fresh.sqlite3"))
+    file_box = Sandbox(db_path=str(tmp_path / "fresh.sqlite3"), seed_day=SEED_TEST_DAY)
     try:
         query = "SELECT * FROM activities ORDER BY id"
         assert file_box.store.database.rows(query) == sandbox.store.database.rows(query)

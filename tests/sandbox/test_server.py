@@ -1,4 +1,5 @@
-"""The standalone server on a real port: API, control routes, and a dropped connection."""
+"""The standalone server on a real port: API, control routes (v1 retirement too), a dropped
+connection, and `serve` (with `retire_v1`) in its own process."""
 
 import socket
 import subprocess
@@ -84,6 +85,16 @@ def test_control_routes(base_url: str) -> None:
         assert http.get("/_control/requests").json()["count"] == 0
 
 
+def test_retiring_v1_over_the_control_route(base_url: str) -> None:
+    with httpx.Client(base_url=base_url, headers={"x-api-token": DEMO_TOKEN}) as http:
+        assert http.post("/_control/retire-v1").json() == {"v1_retired": True}
+        gone = http.get("/api/v1/activities")
+        assert gone.status_code == 410 and gone.json()["success"] is False
+        assert http.get("/api/v2/activities", params={"limit": 1}).status_code == 200
+        assert http.delete("/_control/retire-v1").json() == {"v1_retired": False}
+        assert http.get("/api/v1/activities").status_code == 200
+
+
 @pytest.mark.parametrize("kind", ["drop", "refuse"])
 def test_dropped_connection_over_a_socket(base_url: str, kind: str) -> None:
     with httpx.Client(base_url=base_url, headers={"x-api-token": DEMO_TOKEN}) as http:
@@ -96,12 +107,14 @@ def test_dropped_connection_over_a_socket(base_url: str, kind: str) -> None:
 def test_serve_runs_the_standalone_app_in_its_own_process(tmp_path: Path) -> None:
     port = free_port()
     db_path = tmp_path / "cli" / "sandbox.sqlite3"
-    code = f"from gateway.sandbox.server import serve; serve('127.0.0.1', {port}, {str(db_path)!r})"
+    code = f"from gateway.sandbox.server import serve; serve('127.0.0.1', {port}, {str(db_path)!r}, retire_v1=True)"
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         response = _first_answer(f"http://127.0.0.1:{port}/api/v1/users/1", process)
         assert response.status_code == 200 and response.json()["data"]["id"] == 1
         assert db_path.exists()
+        retired = httpx.get(f"http://127.0.0.1:{port}/api/v1/activities", headers={"x-api-token": DEMO_TOKEN})
+        assert retired.status_code == 410
     finally:
         process.terminate()
         process.wait(STARTUP_TIMEOUT_S)

@@ -3,7 +3,9 @@
 from collections.abc import Callable
 
 from gateway.sandbox.store.activities import (
+    SORT_KEYS,
     ActivityFilter,
+    ActivityOrder,
     ActivityRepository,
     WriteResult,
     encode_json_columns,
@@ -25,13 +27,20 @@ class Store:
         """Open `path`; `populate` runs once, when the file is new."""
         return cls(open_database(path, populate))
 
+    def meta(self, key: str) -> str | None:
+        """A value of the `sandbox_meta` table."""
+        value = self.database.scalar("SELECT value FROM sandbox_meta WHERE key = ?", [key])
+        return None if value is None else str(value)
+
     def close(self) -> None:
         self.database.close()
 
 
 __all__ = [
     "MEMORY",
+    "SORT_KEYS",
     "ActivityFilter",
+    "ActivityOrder",
     "ActivityRepository",
     "Database",
     "Entity",

@@ -2,8 +2,11 @@
 
 Reads come from `activity_view` (the table plus owner/person/org/deal names and the company's
 mail domain); JSON columns are decoded on the way out and encoded on the way in, so callers see
-Python lists and dicts. Every query is scoped to one company. Lists are ordered by id (UNCONFIRMED
-upstream; id order is stable while activities are edited).
+Python lists and dicts. Every query is scoped to one company. v1 lists are ordered by id
+(UNCONFIRMED upstream; id order is stable while activities are edited); v2 lists by a sort key with
+ties broken by id in the same direction, read from a keyset position (the first row to return).
+Undated activities sort as if their `due_date` came after every date: last ascending, first
+descending (UNCONFIRMED upstream; PostgreSQL's default placement of nulls).
 """
 
 import json
@@ -26,6 +29,14 @@ class ActivityFilter:
     due_to: str | None = None
     updated_since: str | None = None
     updated_until: str | None = None
+    updated_before: str | None = None
+    """Exclusive, unlike `updated_until` (v2's `updated_until` is "earlier than")."""
+    deal_id: int | None = None
+    lead_id: str | None = None
+    person_id: int | None = None
+    org_id: int | None = None
+    ids: tuple[int, ...] | None = None
+    """Only these ids (None: any id)."""
 
     def where(self) -> tuple[list[str], list[Any]]:
         """SQL conditions (ANDed) and their parameters."""
@@ -36,13 +47,44 @@ class ActivityFilter:
             ("due_date <= ?", self.due_to),
             ("update_time >= ?", self.updated_since),
             ("update_time <= ?", self.updated_until),
+            ("update_time < ?", self.updated_before),
+            ("deal_id = ?", self.deal_id),
+            ("lead_id = ?", self.lead_id),
+            ("person_id = ?", self.person_id),
+            ("org_id = ?", self.org_id),
         ]
         clauses = [sql for sql, value in conditions if value is not None]
         params: list[Any] = [value for _, value in conditions if value is not None]
         if self.types:
             clauses.append(f"type IN ({_marks(self.types)})")
             params.extend(self.types)
+        if self.ids is not None:
+            clauses.append(f"id IN ({_marks(self.ids)})")
+            params.extend(self.ids)
         return clauses, params
+
+
+SORT_KEYS: tuple[str, ...] = ("id", "update_time", "add_time", "due_date")
+_UNDATED = "~"
+"""Stands for a null `due_date` in comparisons: sorts after every `YYYY-MM-DD`."""
+_SORT_EXPRESSIONS = {
+    "id": "id",
+    "update_time": "update_time",
+    "add_time": "add_time",
+    "due_date": f"COALESCE(due_date, '{_UNDATED}')",
+}
+
+
+@dataclass(frozen=True)
+class ActivityOrder:
+    """A v2 list order: a column of SORT_KEYS, ties broken by id, both in one direction."""
+
+    sort_by: str
+    descending: bool = False
+
+    def key(self, row: Record) -> Any:
+        """The row's sort key value (None for an undated activity sorted by `due_date`)."""
+        return row[self.sort_by]
 
 
 @dataclass(frozen=True)
@@ -71,18 +113,31 @@ class ActivityRepository:
         sql = f"SELECT * FROM activity_view WHERE {where} AND id > ? ORDER BY id LIMIT ?"
         return self._decoded(sql, [*params, after_id, limit])
 
+    def sorted_page(
+        self,
+        company_id: int,
+        filters: Sequence[ActivityFilter],
+        order: ActivityOrder,
+        *,
+        start: tuple[Any, int] | None,
+        limit: int,
+    ) -> list[Record]:
+        """Active activities matching every filter in `order`, `limit` rows from the position
+        `start` (`(sort key value, id)` of the first row to return; None: from the beginning)."""
+        where, params = _active_where(company_id, filters)
+        key = _SORT_EXPRESSIONS[order.sort_by]
+        direction = "DESC" if order.descending else "ASC"
+        if start is not None:
+            where += f" AND ({key}, id) {'<=' if order.descending else '>='} (?, ?)"
+            start_key, start_id = start
+            params += [_UNDATED if start_key is None else start_key, start_id]
+        sql = f"SELECT * FROM activity_view WHERE {where} ORDER BY {key} {direction}, id {direction} LIMIT ?"
+        return self._decoded(sql, [*params, limit])
+
     def get(self, company_id: int, activity_id: int) -> Record | None:
         """One activity, deleted or not."""
         rows = self._decoded("SELECT * FROM activity_view WHERE company_id = ? AND id = ?", [company_id, activity_id])
         return rows[0] if rows else None
-
-    def by_ids(self, company_id: int, ids: Sequence[int]) -> list[Record]:
-        """The active ones among `ids`, by id."""
-        sql = (
-            "SELECT * FROM activity_view WHERE company_id = ? AND active_flag = 1 "
-            f"AND id IN ({_marks(ids)}) ORDER BY id"
-        )
-        return self._decoded(sql, [company_id, *ids])
 
     def insert(self, values: Record, *, now: str) -> WriteResult:
         """Store a new activity (all columns but id given) with its creation story."""

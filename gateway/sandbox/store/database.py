@@ -5,8 +5,9 @@ The connection runs in autocommit mode and every write goes through `transaction
 several processes may share one file (WAL lets readers run beside the single writer; the busy
 timeout makes a second writer wait instead of failing).
 
-`:memory:` databases are copies of one populated template per process, so that building a fresh
-sandbox (every test does) costs a copy rather than a new seed.
+`:memory:` databases are copies of a populated template kept per process and per `populate`
+(populate callables compare equal when they seed the same data, e.g. the same seed day), so that
+building a fresh sandbox (every test does) costs a copy rather than a new seed.
 """
 
 import sqlite3
@@ -97,7 +98,7 @@ _memory_templates_lock = threading.Lock()
 def _memory_template(populate: Callable[[Database], None]) -> sqlite3.Connection:
     """The populated in-memory database `:memory:` sandboxes are copied from (call under the lock)."""
     # Tests build a fresh in-memory sandbox each: populating takes tens of milliseconds, copying
-    # a populated template about one. `populate` is deterministic, so every copy is identical.
+    # a populated template about one. Equal `populate`s seed equal data, so every copy is identical.
     template = _memory_templates.get(populate)
     if template is None:
         template = _connect(MEMORY)

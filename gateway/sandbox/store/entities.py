@@ -1,5 +1,5 @@
-"""Everything but activities: tokens, users, activity types, persons, organizations, deals,
-pipelines, stages and saved filters, always scoped to one company.
+"""Everything but activities: companies, tokens, users, activity types, persons, organizations,
+deals, pipelines, stages and saved filters, always scoped to one company.
 
 Persons, organizations and deals are read through their views, which add owner/org/person names,
 the company's mail domain and an organization's `people_count`.
@@ -29,6 +29,10 @@ class EntityRepository:
             "JOIN users u ON u.id = t.user_id WHERE t.token = ? AND t.kind = ? AND u.active_flag = 1",
             [token, kind],
         )
+
+    def company(self, company_id: int) -> Record | None:
+        """`{id, name, domain, country, industry}` of a company."""
+        return self._db.row("SELECT * FROM companies WHERE id = ?", [company_id])
 
     def users(self, company_id: int, ids: Sequence[int] | None = None) -> list[Record]:
         """The company's users (all, or those among `ids`), by id."""

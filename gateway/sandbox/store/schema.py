@@ -1,4 +1,5 @@
-"""The SQLite schema: one table per upstream entity, plus views that add the denormalised names.
+"""The SQLite schema: one table per upstream entity, plus views that add the denormalised names,
+and `sandbox_meta` (key/value facts about the database itself, such as its seed day).
 
 Ids are global across the database (one sequence per table, shared by all companies), as in one
 Pipedrive installation; every table carries `company_id` and every query filters on it.
@@ -6,7 +7,7 @@ Pipedrive installation; every table carries `company_id` and every query filters
 
 from gateway.sandbox.fields import STORED_FIELDS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Stored in `PRAGMA user_version`; a file written by another schema is refused, not migrated."""
 
 _ACTIVITY_INTEGER_COLUMNS = frozenset(
@@ -26,6 +27,7 @@ _ACTIVITY_INTEGER_COLUMNS = frozenset(
         "update_user_id",
         "rec_master_activity_id",
         "created_by_user_id",
+        "priority",
     }
 )
 _ACTIVITY_REQUIRED_COLUMNS = frozenset(
@@ -71,10 +73,16 @@ _ADDRESS_COLUMNS = ",\n".join(
 )
 
 STATEMENTS: tuple[str, ...] = (
+    """CREATE TABLE sandbox_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)""",
     """CREATE TABLE companies (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
-    domain TEXT NOT NULL
+    domain TEXT NOT NULL,
+    country TEXT NOT NULL,
+    industry TEXT NOT NULL
 )""",
     """CREATE TABLE users (
     id INTEGER PRIMARY KEY,
