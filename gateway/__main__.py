@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=DEFAULT_SANDBOX_PORT)
     sandbox.add_argument("--db", default=DEFAULT_SANDBOX_DB, help="SQLite file (':memory:' for a throwaway one)")
+    sandbox.add_argument(
+        "--retire-v1", action="store_true", help="start with the v1 activity endpoints retired (410 Gone)"
+    )
     commands.add_parser("export-schema", help="print the GraphQL SDL (schema.graphql is its output)")
     return parser
 
@@ -139,7 +142,7 @@ def _without_credentials(url: str) -> str:
 def _sandbox(args: argparse.Namespace) -> None:
     from gateway.sandbox.server import serve
 
-    serve(args.host, args.port, args.db)
+    serve(args.host, args.port, args.db, retire_v1=args.retire_v1)
 
 
 def _export_schema() -> None:

@@ -5,6 +5,7 @@ and the gateway installed from its wheel."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,9 +14,13 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import ApiMode, Settings
-from gateway.sandbox import DEMO_TOKEN, OTHER_COMPANY_TOKEN, Sandbox
+from gateway.sandbox import DEMO_TOKEN, OTHER_COMPANY_TOKEN, SEED_DAY_ENV, SEED_TEST_DAY, Sandbox
 from tests.installed import Installation, install
 from tests.support import GraphQLClient, gateway_process, running, sandbox_rest
+
+# The demo data's dates are the day a database is made; the tests' expectations were written for one
+# day, which every sandbox they start pins, in-process (the fixture) or in a process (this variable).
+os.environ.setdefault(SEED_DAY_ENV, SEED_TEST_DAY.isoformat())
 
 
 @pytest.fixture
@@ -25,7 +30,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    sandbox = Sandbox(db_path=":memory:")
+    sandbox = Sandbox(db_path=":memory:", seed_day=SEED_TEST_DAY)
     yield sandbox
     sandbox.close()
 

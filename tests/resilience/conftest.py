@@ -10,7 +10,8 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.sandbox import Sandbox
+from gateway.sandbox import SEED_TEST_DAY, Sandbox
+from gateway.sandbox.ratelimit import DEFAULT_BURST_LIMIT
 from gateway.upstream.retry import RetryPolicy
 from tests.support import FakeClock, GraphQLClient, running
 
@@ -28,8 +29,9 @@ def burst_limit() -> int | None:
 
 @pytest.fixture
 def sandbox(clock: FakeClock, burst_limit: int | None) -> Iterator[Sandbox]:
-    options = {"burst_limit": burst_limit} if burst_limit is not None else {}
-    sandbox = Sandbox(db_path=":memory:", clock=clock, **options)
+    sandbox = Sandbox(
+        db_path=":memory:", clock=clock, burst_limit=burst_limit or DEFAULT_BURST_LIMIT, seed_day=SEED_TEST_DAY
+    )
     yield sandbox
     sandbox.close()
 

@@ -84,7 +84,7 @@ def test_refuse_after_is_meaningless() -> None:
     with pytest.raises(ValueError):
         Fault(kind="refuse", when="after")
     with pytest.raises(ValueError):
-        Fault(kind="boom")  # type: ignore[arg-type]
+        Fault(kind="boom")  # type: ignore[arg-type]  # not a kind, on purpose
     with pytest.raises(ValueError):
         Fault(kind="status", times=0)
 
