@@ -3,11 +3,10 @@
     BENCH_VARIANT='{"executor": "plain"}' python -m bench.variant --port 8000 --upstream URL [--workers N]
 
 Levers: `executor` ("plain": graphql-core's executor instead of the plan executor), `json`
-("stdlib" or "orjson" response encoding), `caches` (true/false: Strawberry's ParserCache and
-ValidationCache present or not), `gc` ("default": without the gc.freeze() of
-`create_app_from_env`), `loop` and `http` (uvicorn's choices; "auto" takes uvloop and httptools
-when installed), `stable_node_cost` (true: patch `gateway.engine.limits` so the validation cache can hit;
-see `_memoize_node_cost_rule`). Anything not named stays as served.
+("stdlib": the standard library's response encoding instead of orjson), `caches` (true/false:
+Strawberry's ParserCache and ValidationCache present or not), `gc` ("default": without the gc.freeze()
+of `create_app_from_env`), `loop` and `http` (uvicorn's choices; "auto" takes uvloop and httptools when
+installed). Anything not named stays as served.
 """
 
 from __future__ import annotations
@@ -16,17 +15,14 @@ import argparse
 import gc
 import json
 import os
-from collections.abc import Callable, Mapping
 from typing import Any
 
-from graphql import ValidationRule
 from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gateway.app import create_app_from_env
-from gateway.config import QueryLimits
 
 ENV = "BENCH_VARIANT"
 CACHE_SIZE = 256
@@ -43,16 +39,6 @@ def _stdlib_json(data: object) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def _orjson(data: object) -> bytes:
-    import orjson
-
-    encoded: bytes = orjson.dumps(data)
-    return encoded
-
-
-ENCODERS: dict[str, Callable[[object], str | bytes]] = {"stdlib": _stdlib_json, "orjson": _orjson}
-
-
 def _is_cache(factory: Any) -> bool:
     made = factory() if callable(factory) and not isinstance(factory, type) else factory
     return isinstance(made, (ParserCache, ValidationCache)) or factory in (ParserCache, ValidationCache)
@@ -64,32 +50,12 @@ def _set_caches(schema: Any, on: bool) -> None:
     schema.extensions = (*caches, *kept)
 
 
-def _memoize_node_cost_rule() -> None:
-    """What the validation cache would need from `gateway.engine.limits`: the same rule class for the same
-    limits and variables (today it is a new class per operation, so the cache never hits). Measured
-    here only, as a patch of this process."""
-    from gateway.engine import limits as limits_module
-
-    original = limits_module.node_cost_rule
-    made: dict[tuple[QueryLimits, str], type[ValidationRule]] = {}
-
-    def node_cost_rule(limits: QueryLimits, variables: Mapping[str, Any]) -> type[ValidationRule]:
-        key = (limits, json.dumps(variables, sort_keys=True, default=str))
-        if key not in made:
-            made[key] = original(limits, variables)
-        return made[key]
-
-    limits_module.node_cost_rule = node_cost_rule
-
-
 def apply(app: Starlette, variant: dict[str, Any]) -> None:
-    if variant.get("stable_node_cost"):
-        _memoize_node_cost_rule()
     view = _view(app)
     if variant.get("executor") == "plain":
         view.schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
-    if variant.get("json") in ENCODERS:
-        view.encode_json = ENCODERS[variant["json"]]
+    if variant.get("json") == "stdlib":
+        view.encode_json = _stdlib_json
     if variant.get("caches") is not None:
         _set_caches(view.schema, bool(variant["caches"]))
 

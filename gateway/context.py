@@ -98,6 +98,12 @@ class Context:
             self.settings.limits.max_scan_pages,
         )
 
+    def release(self) -> None:
+        """Once the operation is answered, drop what its loaders hold. The context, its loaders and
+        their batch functions refer to one another, so the page's records would otherwise wait for the
+        cycle collector; freed now, they cost it nothing (README, Benchmarks)."""
+        self.loaders.release()
+
     @property
     def activities(self) -> Activities:
         """The activity operations, over the API version the app uses now."""

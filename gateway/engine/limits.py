@@ -20,6 +20,7 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -34,11 +35,10 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
-    ValidationRule,
     get_named_type,
     get_nullable_type,
+    get_operation_ast,
     is_composite_type,
-    validate,
     value_from_ast_untyped,
 )
 from strawberry.extensions import (
@@ -136,26 +136,24 @@ class NodeCostLimit(SchemaExtension):
                     context.schema._schema, context.graphql_document, context.validation_rules
                 )
             if not context.pre_execution_errors:
-                rule = node_cost_rule(self._limits, context.variables or {})
-                context.pre_execution_errors = validate(context.schema._schema, context.graphql_document, [rule])
+                context.pre_execution_errors = self._over_cost(context.schema._schema, context.graphql_document)
         yield
 
-
-def node_cost_rule(limits: QueryLimits, variables: Mapping[str, Any]) -> type[ValidationRule]:
-    """A validation rule rejecting operations whose estimated node count exceeds the cap."""
-
-    class NodeCostRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            definitions = self.context.document.definitions
-            cost = estimate_node_cost(self.context.schema, definitions, node, variables, limits)
-            if cost > limits.max_node_cost:
-                message = (
-                    f"The operation may return up to {cost} objects, more than the {limits.max_node_cost} "
-                    "allowed: ask for smaller pages (`first`/`last`) or fewer nested lists."
-                )
-                self.report_error(tag(GraphQLError(message, node), "nodeCost"))
-
-    return NodeCostRule
+    def _over_cost(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+        """The node-cost refusal of the operation to run, if any: estimated straight from its selection
+        (a validation pass over the whole document for it cost more than executing a lookup)."""
+        operation = get_operation_ast(document, self.execution_context.operation_name)
+        if operation is None:
+            return []  # no such operation: running it fails with its own error
+        variables = self.execution_context.variables or {}
+        cost = estimate_node_cost(schema, document.definitions, operation, variables, self._limits)
+        if cost <= self._limits.max_node_cost:
+            return []
+        message = (
+            f"The operation may return up to {cost} objects, more than the {self._limits.max_node_cost} "
+            "allowed: ask for smaller pages (`first`/`last`) or fewer nested lists."
+        )
+        return [tag(GraphQLError(message, operation), "nodeCost")]
 
 
 def estimate_node_cost(

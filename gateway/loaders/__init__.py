@@ -69,11 +69,24 @@ class Loaders:
         if related is not None:
             self.remember_related(related)
 
+    def release(self) -> None:
+        """Drop everything this request loaded (see `Context.release`)."""
+        for loader in (
+            self.activities,
+            self.me,
+            self.activity_types,
+            self.users,
+            self.persons,
+            self.organizations,
+            self.deals,
+        ):
+            loader.release()
+
     def remember_related(self, related: RelatedObjects) -> None:
-        self.users.prime(related.users.values())
-        self.persons.prime(related.persons.values())
-        self.organizations.prime(related.organizations.values())
-        self.deals.prime(related.deals.values())
+        self.users.prime_summaries(related.users)
+        self.persons.prime_summaries(related.persons)
+        self.organizations.prime_summaries(related.organizations)
+        self.deals.prime_summaries(related.deals)
 
 
 __all__ = [

@@ -71,6 +71,10 @@ class ActivityLoaders:
         if V2_FIELDS <= record.present:
             self.by_id.clear(record.id).prime(record.id, record)
 
+    def release(self) -> None:
+        self.by_id.clear_all()
+        self.detail.clear_all()
+
     def forget(self, activity_id: int) -> None:
         """After a write: nothing cached for this id may be served again in this request."""
         self.by_id.clear(activity_id)

@@ -27,6 +27,10 @@ class EntityLoader(LinkedRecords[R]):
         self.batch: DataLoader[int, R | None] = DataLoader(self._load_batch, max_batch_size=MAX_IDS_PER_V2_CALL)
         super().__init__(self.batch.load)
 
+    def release(self) -> None:
+        super().release()
+        self.batch.clear_all()
+
     async def _load_batch(self, ids: list[int]) -> list[R | None]:
         found = {record.id: record for record in await self._fetch_batch(ids)}
         return [found.get(i) for i in ids]

@@ -9,7 +9,7 @@ link to, each with a few fields. `prime` keeps them, so a page with linked names
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Generic, TypeVar
 
 from gateway.upstream.record import Record
@@ -23,25 +23,46 @@ class LinkedRecords(Generic[R]):
     def __init__(self, fetch_complete: Callable[[int], Awaitable[R | None]]) -> None:
         self._fetch_complete = fetch_complete
         self._known: dict[int, R] = {}
+        self._unread: list[Mapping[int, R]] = []
+        """Summaries primed but not read yet (`Summaries` parse on read), oldest first."""
 
     def prime(self, records: Iterable[R]) -> None:
         """Records an upstream answer already carried; a newer summary's fields win."""
         for record in records:
-            known = self._known.get(record.id)
-            self._known[record.id] = record if known is None else record.completed_by(known)
+            self._remember(record)
+
+    def prime_summaries(self, summaries: Mapping[int, R]) -> None:
+        """An answer's summaries, read (parsed) only when a query asks for one of them."""
+        for record_id in self._known.keys() & summaries.keys():  # already read: merge now
+            self._remember(summaries[record_id])
+        self._unread.append(summaries)
 
     def known(self, record_id: int) -> R | None:
         """The record if this request has already seen it (no upstream call)."""
-        return self._known.get(record_id)
+        known = self._known.get(record_id)
+        if known is None and self._unread:
+            for summaries in self._unread:
+                if record_id in summaries:
+                    known = self._remember(summaries[record_id])
+        return known
+
+    def release(self) -> None:
+        self._known.clear()
+        self._unread.clear()
+
+    def _remember(self, record: R) -> R:
+        known = self._known.get(record.id)
+        merged = self._known[record.id] = record if known is None else record.completed_by(known)
+        return merged
 
     async def load(self, record_id: int) -> R | None:
         """The record as known (possibly a summary), else fetched; None when the upstream has none."""
-        known = self._known.get(record_id)
+        known = self.known(record_id)
         return known if known is not None else await self._fetch_complete(record_id)
 
     async def complete(self, record: R, name: str) -> R:
         """`record` (or what is known of it) completed so that it carries `name` if the upstream has it."""
-        known = self._known.get(record.id, record)
+        known = self.known(record.id) or record
         if name in known.present:
             return known
         complete = await self._fetch_complete(record.id)

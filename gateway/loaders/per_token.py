@@ -36,6 +36,9 @@ class PerToken(Generic[T]):
             self._pending = asyncio.ensure_future(self._fetch_and_keep(client))
         return await self._pending
 
+    def release(self) -> None:
+        self._pending = None
+
     async def _fetch_and_keep(self, client: PipedriveClient) -> T:
         value = await self._fetch(client)
         self._cache.put(client.credentials.key, value)

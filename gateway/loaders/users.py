@@ -35,6 +35,10 @@ class UsersLoader(LinkedRecords[UserRecord]):
             self._all = asyncio.ensure_future(self._fetch_all())
         return await self._all
 
+    def release(self) -> None:
+        super().release()
+        self._all = None
+
     async def _fetch_all(self) -> dict[int, UserRecord]:
         return {user.id: user for user in await self._client().users()}
 

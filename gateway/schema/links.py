@@ -17,7 +17,8 @@ from typing import Any, Protocol
 
 import strawberry
 
-from gateway.context import Info
+from gateway.context import Context, Info
+from gateway.engine.execution import IN_HAND, NotInHand
 from gateway.loaders import EntityLoader, Loaders, UsersLoader
 from gateway.upstream.record import Record
 
@@ -82,15 +83,20 @@ async def _or_empty(pending: Awaitable[Any]) -> Any:
 def completable(name: str, graphql_type: Any, description: str, *, fallback: Fallback, as_list: bool = False) -> Any:
     """A field answered from the record when its payload had it, else from `fallback`."""
 
+    def in_hand(root: Record, context: Context) -> Any:
+        if name not in root.present:
+            raise NotInHand
+        value = getattr(root, name)
+        return (value or []) if as_list else value
+
     def resolve(root: Record, info: Info) -> Any:
         if name in root.present:
-            value = getattr(root, name)
-            return (value or []) if as_list else value
+            return in_hand(root, info.context)
         return _or_empty(fallback(root, info)) if as_list else fallback(root, info)
 
     resolve.__name__ = name
     resolve.__annotations__ = {"root": Record, "info": Info, "return": graphql_type}
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata={IN_HAND: in_hand})
 
 
 def _linked(target: Pick, record_id: int | None, info: Info) -> Any:
@@ -110,6 +116,17 @@ async def _linked_after_completion(root: Record, id_field: str, target: Pick, so
 def link(target: Pick, id_field: str, graphql_type: Any, description: str, *, source: Pick | None = None) -> Any:
     """The object `root.<id_field>` points to; `source` completes a root that lacks the id field."""
 
+    def in_hand(root: Record, context: Context) -> Any:
+        if source is not None and id_field not in root.present:
+            raise NotInHand
+        record_id = getattr(root, id_field)
+        if record_id is None:
+            return None
+        known = target(context.loaders).known(record_id)
+        if known is None:
+            raise NotInHand
+        return known
+
     def resolve(root: Record, info: Info) -> Any:
         if source is None or id_field in root.present:
             return _linked(target, getattr(root, id_field), info)
@@ -117,4 +134,4 @@ def link(target: Pick, id_field: str, graphql_type: Any, description: str, *, so
 
     resolve.__name__ = id_field.removesuffix("_id")
     resolve.__annotations__ = {"root": Record, "info": Info, "return": graphql_type | None}
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata={IN_HAND: in_hand})

@@ -99,70 +99,69 @@ def to_file(value: Any) -> ActivityFile | None:
     return ActivityFile(id=str(value.get("id")), clean_name=value.get("clean_name"), url=value.get("url"))
 
 
-@dataclass(kw_only=True)
 class ActivityRecord(Record):
     """One activity under v1 field names; a field outside `present` was not in the payload."""
 
-    company_id: int | None = None
-    user_id: int | None = None
-    done: bool | None = None
-    type: str | None = None
-    reference_type: str | None = None
-    reference_id: int | None = None
-    conference_meeting_client: str | None = None
-    conference_meeting_url: str | None = None
-    conference_meeting_id: str | None = None
-    due_date: dt.date | None = None
-    due_time: str | None = None
-    duration: str | None = None
-    busy_flag: bool | None = None
-    add_time: dt.datetime | None = None
-    marked_as_done_time: dt.datetime | None = None
-    last_notification_time: dt.datetime | None = None
-    last_notification_user_id: int | None = None
-    notification_language_id: int | None = None
-    subject: str | None = None
-    public_description: str | None = None
-    calendar_sync_include_context: str | None = None
-    location: str | None = None
-    org_id: int | None = None
-    person_id: int | None = None
-    deal_id: int | None = None
-    lead_id: str | None = None
-    project_id: int | None = None
-    active_flag: bool | None = None
-    update_time: dt.datetime | None = None
-    update_user_id: int | None = None
-    gcal_event_id: str | None = None
-    google_calendar_id: str | None = None
-    google_calendar_etag: str | None = None
-    source_timezone: str | None = None
-    rec_rule: str | None = None
-    rec_rule_extension: str | None = None
-    rec_master_activity_id: int | None = None
-    series: list[SeriesItem] | None = None
-    note: str | None = None
-    created_by_user_id: int | None = None
-    location_subpremise: str | None = None
-    location_street_number: str | None = None
-    location_route: str | None = None
-    location_sublocality: str | None = None
-    location_locality: str | None = None
-    location_admin_area_level_1: str | None = None
-    location_admin_area_level_2: str | None = None
-    location_country: str | None = None
-    location_postal_code: str | None = None
-    location_formatted_address: str | None = None
-    attendees: list[Attendee] | None = None
-    participants: list[Participant] | None = None
-    org_name: str | None = None
-    person_name: str | None = None
-    deal_title: str | None = None
-    owner_name: str | None = None
-    person_dropbox_bcc: str | None = None
-    deal_dropbox_bcc: str | None = None
-    assigned_to_user_id: int | None = None
-    file: ActivityFile | None = None
+    company_id: int | None
+    user_id: int | None
+    done: bool | None
+    type: str | None
+    reference_type: str | None
+    reference_id: int | None
+    conference_meeting_client: str | None
+    conference_meeting_url: str | None
+    conference_meeting_id: str | None
+    due_date: dt.date | None
+    due_time: str | None
+    duration: str | None
+    busy_flag: bool | None
+    add_time: dt.datetime | None
+    marked_as_done_time: dt.datetime | None
+    last_notification_time: dt.datetime | None
+    last_notification_user_id: int | None
+    notification_language_id: int | None
+    subject: str | None
+    public_description: str | None
+    calendar_sync_include_context: str | None
+    location: str | None
+    org_id: int | None
+    person_id: int | None
+    deal_id: int | None
+    lead_id: str | None
+    project_id: int | None
+    active_flag: bool | None
+    update_time: dt.datetime | None
+    update_user_id: int | None
+    gcal_event_id: str | None
+    google_calendar_id: str | None
+    google_calendar_etag: str | None
+    source_timezone: str | None
+    rec_rule: str | None
+    rec_rule_extension: str | None
+    rec_master_activity_id: int | None
+    series: list[SeriesItem] | None
+    note: str | None
+    created_by_user_id: int | None
+    location_subpremise: str | None
+    location_street_number: str | None
+    location_route: str | None
+    location_sublocality: str | None
+    location_locality: str | None
+    location_admin_area_level_1: str | None
+    location_admin_area_level_2: str | None
+    location_country: str | None
+    location_postal_code: str | None
+    location_formatted_address: str | None
+    attendees: list[Attendee] | None
+    participants: list[Participant] | None
+    org_name: str | None
+    person_name: str | None
+    deal_title: str | None
+    owner_name: str | None
+    person_dropbox_bcc: str | None
+    deal_dropbox_bcc: str | None
+    assigned_to_user_id: int | None
+    file: ActivityFile | None
 
 
 _INT_FIELDS = (
@@ -265,17 +264,16 @@ class ActivityAnswer:
 # --- activity types --------------------------------------------------------------------------------
 
 
-@dataclass(kw_only=True)
 class ActivityTypeRecord(Record):
-    name: str | None = None
-    key_string: str | None = None
-    icon_key: str | None = None
-    color: str | None = None
-    order_nr: int | None = None
-    active_flag: bool | None = None
-    is_custom_flag: bool | None = None
-    add_time: dt.datetime | None = None
-    update_time: dt.datetime | None = None
+    name: str | None
+    key_string: str | None
+    icon_key: str | None
+    color: str | None
+    order_nr: int | None
+    active_flag: bool | None
+    is_custom_flag: bool | None
+    add_time: dt.datetime | None
+    update_time: dt.datetime | None
 
 
 ACTIVITY_TYPE = Shape(

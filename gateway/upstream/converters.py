@@ -8,7 +8,7 @@ Upstream quirks end here: `""` for an unset value becomes None, 0/1 flags become
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 Converter = Callable[[Any], Any]
@@ -30,21 +30,31 @@ PLACE_PARTS = (
 """The parts Pipedrive parses an address or location into (`location_route`, `address_country`, ...)."""
 
 
+# The upstream's JSON decodes to dicts, lists, str, int, float, bool and None: exact class checks first,
+# as these run for every field a query reads.
+
+
 def to_int(value: Any) -> int | None:
+    if value.__class__ is int:
+        return int(value)
     if value is None or value == "":
         return None
-    if isinstance(value, Mapping):  # v1 detail objects expand *_id fields into {..., "value": id}
+    if isinstance(value, dict):  # v1 detail objects expand *_id fields into {..., "value": id}
         value = value.get("value", value.get("id"))
     return int(value)
 
 
 def to_bool(value: Any) -> bool | None:
+    if value.__class__ is bool:
+        return bool(value)
     if value is None or value == "":
         return None
     return bool(int(value)) if isinstance(value, (int, str)) else bool(value)
 
 
 def to_str(value: Any) -> str | None:
+    if value.__class__ is str:
+        return str(value)
     return None if value is None else str(value)
 
 
@@ -102,7 +112,7 @@ def place(prefix: str) -> Expander:
     def expand(raw: Any) -> dict[str, Any]:
         if raw is None:
             return {prefix: None} | {f"{prefix}_{part}": None for part in PLACE_PARTS}
-        if not isinstance(raw, Mapping):
+        if not isinstance(raw, dict):
             return {prefix: to_text(raw)}
         parts = {f"{prefix}_{part}": to_text(raw[part]) for part in PLACE_PARTS if part in raw}
         return {prefix: to_text(raw.get("value")), **parts}

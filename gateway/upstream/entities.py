@@ -13,7 +13,7 @@ summary lacks is completed from a fuller source instead of being read as null.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -52,89 +52,85 @@ class UserAccess:
     permission_set_id: str | None
 
 
-@dataclass(kw_only=True)
 class UserRecord(Record):
-    name: str | None = None
-    email: str | None = None
-    active_flag: bool | None = None
-    phone: str | None = None
-    default_currency: str | None = None
-    locale: str | None = None
-    lang: int | None = None
-    activated: bool | None = None
-    last_login: dt.datetime | None = None
-    created: dt.datetime | None = None
-    modified: dt.datetime | None = None
-    has_created_company: bool | None = None
-    timezone_name: str | None = None
-    timezone_offset: str | None = None
-    role_id: int | None = None
-    icon_url: str | None = None
-    is_you: bool | None = None
-    access: list[UserAccess] | None = None
+    name: str | None
+    email: str | None
+    active_flag: bool | None
+    phone: str | None
+    default_currency: str | None
+    locale: str | None
+    lang: int | None
+    activated: bool | None
+    last_login: dt.datetime | None
+    created: dt.datetime | None
+    modified: dt.datetime | None
+    has_created_company: bool | None
+    timezone_name: str | None
+    timezone_offset: str | None
+    role_id: int | None
+    icon_url: str | None
+    is_you: bool | None
+    access: list[UserAccess] | None
 
 
-@dataclass(kw_only=True)
 class PersonRecord(Record):
-    name: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    emails: list[ContactDetail] | None = None
-    phones: list[ContactDetail] | None = None
-    owner_id: int | None = None
-    org_id: int | None = None
-    add_time: dt.datetime | None = None
-    update_time: dt.datetime | None = None
-    active_flag: bool | None = None
-    visible_to: int | None = None
-    label_ids: list[int] | None = None
+    name: str | None
+    first_name: str | None
+    last_name: str | None
+    emails: list[ContactDetail] | None
+    phones: list[ContactDetail] | None
+    owner_id: int | None
+    org_id: int | None
+    add_time: dt.datetime | None
+    update_time: dt.datetime | None
+    active_flag: bool | None
+    visible_to: int | None
+    label_ids: list[int] | None
 
 
-@dataclass(kw_only=True)
 class OrganizationRecord(Record):
-    name: str | None = None
-    owner_id: int | None = None
-    address: str | None = None
-    address_subpremise: str | None = None
-    address_street_number: str | None = None
-    address_route: str | None = None
-    address_sublocality: str | None = None
-    address_locality: str | None = None
-    address_admin_area_level_1: str | None = None
-    address_admin_area_level_2: str | None = None
-    address_country: str | None = None
-    address_postal_code: str | None = None
-    address_formatted_address: str | None = None
-    add_time: dt.datetime | None = None
-    update_time: dt.datetime | None = None
-    active_flag: bool | None = None
-    visible_to: int | None = None
-    label_ids: list[int] | None = None
+    name: str | None
+    owner_id: int | None
+    address: str | None
+    address_subpremise: str | None
+    address_street_number: str | None
+    address_route: str | None
+    address_sublocality: str | None
+    address_locality: str | None
+    address_admin_area_level_1: str | None
+    address_admin_area_level_2: str | None
+    address_country: str | None
+    address_postal_code: str | None
+    address_formatted_address: str | None
+    add_time: dt.datetime | None
+    update_time: dt.datetime | None
+    active_flag: bool | None
+    visible_to: int | None
+    label_ids: list[int] | None
 
 
-@dataclass(kw_only=True)
 class DealRecord(Record):
-    title: str | None = None
-    status: str | None = None
-    value: float | None = None
-    currency: str | None = None
-    stage_id: int | None = None
-    pipeline_id: int | None = None
-    owner_id: int | None = None
-    person_id: int | None = None
-    org_id: int | None = None
-    probability: int | None = None
-    lost_reason: str | None = None
-    expected_close_date: dt.date | None = None
-    add_time: dt.datetime | None = None
-    update_time: dt.datetime | None = None
-    stage_change_time: dt.datetime | None = None
-    close_time: dt.datetime | None = None
-    won_time: dt.datetime | None = None
-    lost_time: dt.datetime | None = None
-    active_flag: bool | None = None
-    visible_to: int | None = None
-    label_ids: list[int] | None = None
+    title: str | None
+    status: str | None
+    value: float | None
+    currency: str | None
+    stage_id: int | None
+    pipeline_id: int | None
+    owner_id: int | None
+    person_id: int | None
+    org_id: int | None
+    probability: int | None
+    lost_reason: str | None
+    expected_close_date: dt.date | None
+    add_time: dt.datetime | None
+    update_time: dt.datetime | None
+    stage_change_time: dt.datetime | None
+    close_time: dt.datetime | None
+    won_time: dt.datetime | None
+    lost_time: dt.datetime | None
+    active_flag: bool | None
+    visible_to: int | None
+    label_ids: list[int] | None
 
 
 # --- converters -------------------------------------------------------------------------------------
@@ -269,22 +265,53 @@ def parse_me(data: Json) -> Me:
 # --- related_objects --------------------------------------------------------------------------------
 
 
+class Summaries(Mapping[int, R]):
+    """The summaries of one kind in an answer's `related_objects`, parsed when first read: a page
+    names far more linked objects than a query usually reads."""
+
+    def __init__(self, raw: Mapping[str, Any], parse: Callable[[Json], R]) -> None:
+        self.raw = raw
+        self._parse = parse
+        self._parsed: dict[int, R] = {}
+
+    def __getitem__(self, record_id: int) -> R:
+        record = self._parsed.get(record_id)
+        if record is None:
+            value = self.raw[str(record_id)]
+            if not isinstance(value, dict):
+                raise KeyError(record_id)
+            record = self._parsed[record_id] = self._parse({"id": record_id, **value})
+        return record
+
+    def __contains__(self, record_id: object) -> bool:
+        return isinstance(record_id, int) and isinstance(self.raw.get(str(record_id)), dict)
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(key) for key, value in self.raw.items() if isinstance(value, dict))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def merged(self, newer: Summaries[R]) -> Summaries[R]:
+        return Summaries({**self.raw, **newer.raw}, self._parse)
+
+
 @dataclass(slots=True)
 class RelatedObjects:
     """The `related_objects` of a v1 answer: summaries keyed by id (each lacks most fields)."""
 
-    users: dict[int, UserRecord] = field(default_factory=dict)
-    persons: dict[int, PersonRecord] = field(default_factory=dict)
-    organizations: dict[int, OrganizationRecord] = field(default_factory=dict)
-    deals: dict[int, DealRecord] = field(default_factory=dict)
+    users: Summaries[UserRecord] = field(default_factory=lambda: Summaries({}, parse_user))
+    persons: Summaries[PersonRecord] = field(default_factory=lambda: Summaries({}, parse_v1_person))
+    organizations: Summaries[OrganizationRecord] = field(default_factory=lambda: Summaries({}, parse_v1_organization))
+    deals: Summaries[DealRecord] = field(default_factory=lambda: Summaries({}, parse_v1_deal))
 
     def merged(self, other: RelatedObjects) -> RelatedObjects:
         """Both answers' summaries (`other`'s win for an id in both)."""
         return RelatedObjects(
-            users=self.users | other.users,
-            persons=self.persons | other.persons,
-            organizations=self.organizations | other.organizations,
-            deals=self.deals | other.deals,
+            users=self.users.merged(other.users),
+            persons=self.persons.merged(other.persons),
+            organizations=self.organizations.merged(other.organizations),
+            deals=self.deals.merged(other.deals),
         )
 
 
@@ -298,8 +325,6 @@ def parse_related_objects(data: Json | None) -> RelatedObjects:
     )
 
 
-def _summaries(raw: Any, parse: Callable[[Json], R]) -> dict[int, R]:
+def _summaries(raw: Any, parse: Callable[[Json], R]) -> Summaries[R]:
     """A map keyed by the id as a string; the key stands in for a summary's missing `id`."""
-    if not isinstance(raw, Mapping):
-        return {}
-    return {int(key): parse({"id": key, **value}) for key, value in raw.items() if isinstance(value, Mapping)}
+    return Summaries(raw if isinstance(raw, dict) else {}, parse)

@@ -5,11 +5,16 @@ lacked (the slim `/collection` item, a v2 object, a `related_objects` summary) i
 a null: it is completed from a fuller source instead. A `Shape` says how one upstream payload maps
 onto a record class: which keys it converts and how, which it renames, which expand into several
 fields.
+
+Records are built lazily: `Shape.parse` keeps the payload and works out `present` with set
+operations; a field is converted the first time it is read (`Record.__getattr__`), then kept in the
+instance. A page of 100 activities of 61 fields of which a query reads 9 converts 900 values, not
+6,100 (the conversion of every field was the largest single cost of a page; see bench/). A field the
+record class declares but the payload lacks reads as None.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -17,19 +22,44 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 from .converters import Converter, Expander
 
 Json = Mapping[str, Any]
+_RAW = "_raw"
+_SHAPE = "_shape"
 
 
-@dataclass(kw_only=True)
 class Record:
     """An upstream object under the gateway's field names; a field outside `present` was not sent.
 
-    No `__slots__`: Strawberry's relay `node`/`nodes` tag the objects they return with an attribute,
-    and `build` fills records through `__dict__`.
+    Subclasses declare their fields as annotations only (no class-level defaults, which would hide
+    them from `__getattr__`). No `__slots__`: Strawberry's relay `node`/`nodes` tag the objects they
+    return with an attribute, and values are kept in the instance's `__dict__`.
     """
 
     present: frozenset[str]
     id: int
-    _unset: ClassVar[dict[str, Any] | None] = None
+    _fields: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = {name for klass in cls.__mro__ for name in getattr(klass, "__annotations__", {})}
+        cls._fields = frozenset(name for name in declared if not name.startswith("_") and name != "present")
+
+    def __getattr__(self, name: str) -> Any:
+        """A declared field not read yet: converted from the payload now (None when it lacks it)."""
+        if name not in type(self)._fields:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        state = self.__dict__
+        shape: Shape[Any] | None = state.get(_SHAPE)
+        value = shape.convert(state[_RAW], name) if shape is not None else None
+        state[name] = value
+        return value
+
+    def prepare(self, names: tuple[str, ...]) -> None:
+        """Convert now the fields `names` a reader is about to read: one pass instead of a miss each
+        (the plan executor calls it with the attributes of a selection)."""
+        state = self.__dict__
+        shape: Shape[Any] | None = state.get(_SHAPE)
+        if shape is not None:
+            shape.prepare(state, names)
 
     @property
     def pipedrive_id(self) -> int:
@@ -47,14 +77,8 @@ class Record:
 
     @classmethod
     def build(cls, values: dict[str, Any]) -> Self:
-        """The record of `values`, absent fields None. Filled through `__dict__`: a dataclass
-        `__init__` with some sixty keywords was the largest single cost of a page (see bench/)."""
-        unset = cls.__dict__.get("_unset")
-        if unset is None:
-            unset = {f.name: None for f in dataclasses.fields(cls) if f.name not in ("present", "id")}
-            cls._unset = unset
+        """The record of `values` (converted already); fields not among them read as None."""
         record = object.__new__(cls)
-        record.__dict__.update(unset)
         record.__dict__.update(values)
         record.present = frozenset(values)
         return record
@@ -66,24 +90,62 @@ R = TypeVar("R", bound=Record)
 @dataclass(frozen=True)
 class Shape(Generic[R]):
     """How one upstream payload maps onto `record`: converted keys (under the record's names),
-    renamed keys, and keys that expand into several fields."""
+    renamed keys, and keys that expand into several fields (converted at once: they are few)."""
 
     record: type[R]
     fields: Mapping[str, Converter]
     renames: Mapping[str, str] = field(default_factory=dict)
     expanders: Mapping[str, Expander] = field(default_factory=dict)
+    _direct: frozenset[str] = field(init=False, repr=False)
+    """Payload keys kept under their own name."""
+    _sources: dict[str, str] = field(init=False, repr=False)
+    """Field name -> the payload key it is converted from."""
+    _prepared: dict[tuple[str, ...], tuple[tuple[str, str, Converter], ...]] = field(
+        init=False, repr=False, default_factory=dict
+    )
+    """Names a reader reads -> (name, payload key, converter) of those converted from the payload."""
+
+    def __post_init__(self) -> None:
+        direct = frozenset(self.fields) - set(self.renames) - set(self.expanders) - set(self.renames.values())
+        sources = {name: name for name in direct} | {new: old for old, new in self.renames.items()}
+        object.__setattr__(self, "_direct", direct)
+        object.__setattr__(self, "_sources", sources)
 
     def parse(self, data: Json) -> R:
-        values: dict[str, Any] = {}
-        for key, raw in data.items():
-            expand = self.expanders.get(key)
-            if expand is not None:
-                values.update(expand(raw))
-                continue
-            name = self.renames.get(key, key)
-            convert = self.fields.get(name)
-            if convert is not None:
-                values[name] = convert(raw)
-        if values.get("id") is None:  # an expanded `*_id` object may carry its id only in `value`
-            values["id"] = int(data["value"])
-        return self.record.build(values)
+        record = object.__new__(self.record)
+        state = record.__dict__
+        state[_RAW] = data
+        state[_SHAPE] = self
+        present = data.keys() & self._direct
+        for old, new in self.renames.items():
+            if old in data:
+                present.add(new)
+        for key, expand in self.expanders.items():
+            if key in data:
+                expanded = expand(data[key])
+                state.update(expanded)
+                present.update(expanded)
+        raw_id = data.get("id")
+        state["id"] = int(raw_id) if raw_id is not None else int(data["value"])  # an expanded `*_id` object
+        present.add("id")
+        record.present = frozenset(present)
+        return record
+
+    def prepare(self, state: dict[str, Any], names: tuple[str, ...]) -> None:
+        """Convert `names` into a record's `state` (those not converted yet)."""
+        steps = self._prepared.get(names)
+        if steps is None:
+            steps = tuple((name, self._sources[name], self.fields[name]) for name in names if name in self._sources)
+            self._prepared[names] = steps
+        raw = state[_RAW]
+        for name, key, convert in steps:
+            if name not in state:
+                value = raw.get(key)
+                state[name] = None if value is None else convert(value)
+
+    def convert(self, data: Json, name: str) -> Any:
+        """Field `name` of payload `data` (None when the payload lacks it)."""
+        key = self._sources.get(name)
+        if key is None or key not in data:
+            return None
+        return self.fields[name](data[key])

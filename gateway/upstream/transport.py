@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import httpx
+import orjson
 
 from .credentials import Credentials
 from .endpoints import Call, Json
@@ -137,8 +138,8 @@ def _decode(call: Call, response: httpx.Response) -> Json:
     where = str(call.endpoint)
     body: Any
     try:
-        body = response.json()
-    except ValueError:
+        body = orjson.loads(response.content)  # 2.3x the standard library on a page of 100 (README, Benchmarks)
+    except orjson.JSONDecodeError:
         body = None
     if response.status_code >= 400:
         message = body.get("error") if isinstance(body, dict) else None

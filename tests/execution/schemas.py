@@ -21,7 +21,7 @@ from strawberry.permission import BasePermission
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from gateway.engine.execution import PlanExecutor
+from gateway.engine.execution import IN_HAND, NotInHand, PlanExecutor
 
 Cents = NewType("Cents", int)
 """A custom scalar: an amount in cents, sent as a decimal string."""
@@ -98,6 +98,35 @@ def upper(value: DirectiveValue[str]) -> str:
     return value.upper()
 
 
+def _partner_in_hand(root: Any, context: Any) -> Any:
+    """The gateway's linked objects: in hand when the source holds them, else loaded (NotInHand)."""
+    if "partner" not in root.__dict__:
+        raise NotInHand
+    return root.partner
+
+
+async def _partner(root: Any) -> Any:
+    await asyncio.sleep(0)
+    return root.__dict__.get("partner", item("loaded partner"))
+
+
+def _nick_in_hand(root: Any, context: Any) -> Any:
+    """The gateway's fields a record may lack: answered from the record when its payload had them."""
+    if "nick" not in root.__dict__:
+        raise NotInHand
+    return root.nick
+
+
+async def _nick(root: Any) -> str | None:
+    await asyncio.sleep(0)
+    nick: str | None = root.__dict__.get("nick", "loaded nick")
+    return nick
+
+
+def _generated(root: Any) -> Any:
+    return (child for child in root.children)
+
+
 @strawberry.type
 class Item(Named):
     name: str
@@ -116,6 +145,10 @@ class Item(Named):
     shout: str = strawberry.field(resolver=_upper)
     secret: str | None = strawberry.field(permission_classes=[Deny])
     loud: str = strawberry.field(extensions=[Suffix()])
+    partner: Item | None = strawberry.field(resolver=_partner, metadata={IN_HAND: _partner_in_hand})
+    nick: str | None = strawberry.field(resolver=_nick, metadata={IN_HAND: _nick_in_hand})
+    sure_partner: Item = strawberry.field(resolver=_partner, metadata={IN_HAND: _partner_in_hand})
+    generated: list[Item] = strawberry.field(resolver=_generated)
 
     @strawberry.field
     def times(self, n: int = 2) -> int:
@@ -156,9 +189,9 @@ def item(name: Any = "alpha", **values: Any) -> Row:
 
 
 CLEAN: list[Row] = [
-    item("alpha", children=[item("alpha.1"), item("alpha.2", note="n")]),
-    item("beta", ratio=None, flag=None, day=None, color=None, price=None, tags=[], best=None),
-    item("gamma", count=-7, ratio=2.0, flag=False, maybe_children=[item("g.1"), None]),
+    item("alpha", children=[item("alpha.1"), item("alpha.2", note="n")], partner=item("p"), nick="al"),
+    item("beta", ratio=None, flag=None, day=None, color=None, price=None, tags=[], best=None, partner=None),
+    item("gamma", count=-7, ratio=2.0, flag=False, maybe_children=[item("g.1"), None], nick=None),
 ]
 DIRTY: list[Row] = [
     item(None),  # a null in a non-null field
@@ -185,6 +218,11 @@ DIRTY: list[Row] = [
         best=Row(kind="tag", name=None, weight="heavy"),
     ),
     item("no-at", at=None),
+    item("dirty-partner", partner=item(None), nick=5),  # in hand, but a null in a non-null field below
+    item("partner-of-another-type", partner=Row(kind="tag", name="t", weight=1)),
+    item("null-sure-partner", partner=None),
+    item("null-child", children=[item("ok"), None]),
+    item("child-of-another-type", children=[Row(kind="tag", name="t", weight=1)]),
 ]
 ROWS: dict[str, list[Row]] = {"clean": CLEAN, "dirty": DIRTY}
 

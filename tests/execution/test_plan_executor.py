@@ -55,6 +55,14 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "aliases of a dirty field": ('{ maybeItems(kind: "dirty") { a: count b: count c: name } }', {}),
+    "objects in hand, and loaded": ("{ items { name nick partner { name nick partner { name } } } }", {}),
+    "objects in hand among dirty rows": (
+        '{ maybeItems(kind: "dirty") { name nick partner { name count nick } children { name } } }',
+        {},
+    ),
+    "a non-null object, null": ('{ maybeItems(kind: "dirty") { name surePartner { name } } }', {}),
+    "a list of objects that is no list": ("{ items { name generated { name count } } }", {}),
+    "lists of objects in hand": ("{ items { name children { name children { name } } best { name } } }", {}),
 }
 
 
@@ -126,3 +134,31 @@ async def test_plain_leaves_take_the_plan() -> None:
     result = await schema.execute("{ items { name count children { name } } }")
     assert result.errors is None
     assert CountingExecutor.filled == 3 + 2  # three items, two children of the first
+
+
+class FieldCountingExecutor(PlanExecutor):
+    """Counts the fields graphql-core executes itself (the general path), by field name."""
+
+    executed: dict[str, int] = {}
+
+    def execute_field(self, parent_type: Any, source: Any, field_details_list: Any, *args: Any, **kwargs: Any) -> Any:
+        name = field_details_list[0].node.name.value
+        FieldCountingExecutor.executed[name] = FieldCountingExecutor.executed.get(name, 0) + 1
+        return super().execute_field(parent_type, source, field_details_list, *args, **kwargs)
+
+
+async def test_objects_in_hand_take_the_plan_and_the_others_the_general_path() -> None:
+    """alpha holds its partner and nick, beta a null partner, gamma a nick but no partner: only gamma's
+    partner and beta's nick are executed by graphql-core; the nested objects in hand are filled too."""
+    schema: strawberry.Schema = QuietSchema(
+        query=Query,
+        types=[Tag],
+        execution_context_class=FieldCountingExecutor,
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )
+    FieldCountingExecutor.executed = {}
+    result = await schema.execute("{ items { name nick partner { name } children { name } } }")
+    assert result.errors is None and result.data is not None
+    assert [row["partner"] for row in result.data["items"]] == [{"name": "p"}, None, {"name": "loaded partner"}]
+    assert [row["nick"] for row in result.data["items"]] == ["al", "loaded nick", None]
+    assert FieldCountingExecutor.executed == {"items": 1, "partner": 1, "nick": 1}

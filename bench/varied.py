@@ -1,0 +1,220 @@
+"""The varied workload (`make bench` runs it first; `python -m bench.varied` alone): requests that all
+differ, against an independent fake upstream (`bench.fake_upstream`), so no two concurrent requests
+share an upstream call and the gateway's own CPU shows.
+
+For each workload and concurrency (1, 16, 64) it reports the gateway process's CPU milliseconds per
+request (from /proc, the process's own accounting, not wall time), p50/p99 latency, throughput,
+errors, upstream calls per request (`extensions.upstream`), and the gateway's RSS after the warm-up
+and after the run (growth would be a leak).
+
+    python -m bench.varied [--quick] [--workloads page100_person,activity_owner] [--gateway-argv ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.driver import Operation, drive
+from bench.processes import BIN, HOST, Server, _spawn, _wait_ready, cpu_seconds, free_port, running, start_gateway
+
+SCALARS = "pipedriveId subject type done dueDate dueTime userId personId"
+TOKEN = "bench-token"
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    title: str
+    request: Callable[[int], dict[str, Any]]
+    """The i-th request's body: every one differs from the next few hundred."""
+
+
+PAGE = (
+    f"query Page($userId: Int, $first: Int) {{ activities(userId: $userId, first: $first) {{"
+    f" nodes {{ {SCALARS} person {{ pipedriveId name }} }} }} }}"
+)
+ACTIVITY = f"query One($id: ID!) {{ activity(id: $id) {{ {SCALARS.removesuffix(' personId')} owner {{ name }} }} }}"
+
+
+def _page(i: int) -> dict[str, Any]:
+    """Page sizes 91 to 100 in turn, for 13 owners: 130 distinct requests, sent as a frontend sends them
+    (one document, its variables differing)."""
+    return {"query": PAGE, "variables": {"first": 91 + i % 10, "userId": (i // 10) % 13}}
+
+
+def _activity(i: int) -> dict[str, Any]:
+    return {"query": ACTIVITY, "variables": {"id": str(1 + i % 500)}}
+
+
+def _typename(i: int) -> dict[str, Any]:
+    return {"query": "query Nothing { __typename }"}
+
+
+WORKLOADS = {
+    w.name: w
+    for w in (
+        Workload("page100_person", "activities(first: 91-100) { 8 scalars, person { pipedriveId name } }", _page),
+        Workload("activity_owner", "activity(id:) { 7 scalars, owner { name } }", _activity),
+        Workload("typename", "{ __typename }: no upstream call, the gateway's own cost of a request", _typename),
+    )
+}
+FULL = ((1, 400, 8.0, 20), (16, 2000, 10.0, 64), (64, 4000, 12.0, 128))
+QUICK = ((1, 60, 2.0, 5), (16, 300, 3.0, 32), (64, 600, 4.0, 64))
+
+
+def start_fake(log_dir: Path) -> Server:
+    port = free_port()
+    argv = [sys.executable, "-m", "bench.fake_upstream", "--host", HOST, "--port", str(port)]
+    server = _spawn("fake-upstream", argv, {}, port, log_dir)
+    _wait_ready(server, "/api/v1/users")
+    return server
+
+
+def rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
+
+
+# --- the driver process ----------------------------------------------------------------------------
+
+
+async def _drive(
+    url: str, workload: Workload, concurrency: int, requests: int, seconds: float, warmup: int
+) -> dict[str, Any]:
+    counter = 0
+    headers = {"content-type": "application/json", "accept": "application/json"}
+    async with contextlib.AsyncExitStack() as stack:
+        operations: list[Operation] = []
+        for _ in range(concurrency):
+            client = await stack.enter_async_context(
+                httpx.AsyncClient(limits=httpx.Limits(max_connections=1), timeout=60.0)
+            )
+
+            async def send(client: httpx.AsyncClient = client) -> tuple[int, bytes]:
+                nonlocal counter
+                counter += 1
+                body = json.dumps(workload.request(counter)).encode()
+                response = await client.post(url, content=body, headers=headers)
+                return response.status_code, response.content
+
+            operations.append(send)
+        return await drive(operations, requests, seconds, warmup)
+
+
+def _driver_main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--workload", required=True, choices=sorted(WORKLOADS))
+    parser.add_argument("--concurrency", type=int, required=True)
+    parser.add_argument("--requests", type=int, required=True)
+    parser.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--warmup", type=int, required=True)
+    args = parser.parse_args(argv)
+    workload = WORKLOADS[args.workload]
+    result = asyncio.run(_drive(args.url, workload, args.concurrency, args.requests, args.seconds, args.warmup))
+    print(json.dumps(result))
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def measure(gateway: Server, workload: Workload, load: tuple[int, int, float, int]) -> dict[str, Any]:
+    concurrency, requests, seconds, warmup = load
+    pids = gateway.serving_pids()
+    before = cpu_seconds(pids)
+    argv = [
+        sys.executable, "-m", "bench.varied", "drive", "--url", f"{gateway.url}/graphql", "--workload", workload.name,
+        "--concurrency", str(concurrency), "--requests", str(requests), "--seconds", str(seconds),
+        "--warmup", str(warmup),
+    ]  # fmt: skip
+    import subprocess
+
+    done = subprocess.run(argv, capture_output=True, timeout=600, check=True)
+    result: dict[str, Any] = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    served = result["requests"] + warmup
+    result["gateway_cpu_ms_per_request"] = round((cpu_seconds(pids) - before) * 1000 / served, 2) if served else None
+    result["rss_mib_after"] = round(rss_kib(pids) / 1024, 1)
+    return result
+
+
+def run(
+    workloads: list[Workload],
+    loads: tuple[tuple[int, int, float, int], ...],
+    gateway_argv: list[str] | None,
+    workers: int,
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="gateway-bench-varied-") as scratch:
+        logs = Path(scratch)
+        with running(start_fake(logs)) as fake:
+            for workload in workloads:
+                with running(start_gateway(fake, TOKEN, logs, argv=gateway_argv, workers=workers)) as gateway:
+                    probe = httpx.post(f"{gateway.url}/graphql", json=workload.request(0), timeout=60).json()
+                    upstream = (probe.get("extensions") or {}).get("upstream", {})
+                    warm = measure(gateway, workload, loads[0])  # warm-up run, its RSS is the baseline
+                    rss_warm = warm["rss_mib_after"]
+                    for load in loads:
+                        result = measure(gateway, workload, load)
+                        rows.append({
+                            "workload": workload.name, "concurrency": load[0],
+                            "calls": upstream.get("calls"), "cost": upstream.get("cost"),
+                            "cpu_ms": result["gateway_cpu_ms_per_request"], "p50_ms": result["p50_ms"],
+                            "p99_ms": result["p99_ms"], "rps": result["rps"], "errors": result["errors"],
+                            "rss_mib_warm": rss_warm, "rss_mib_after": result["rss_mib_after"],
+                            "first_error": result.get("first_error"),
+                        })  # fmt: skip
+                        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    columns = ["workload", "concurrency", "calls", "cost", "cpu_ms", "p50_ms", "p99_ms", "rps", "errors",
+               "rss_mib_warm", "rss_mib_after"]  # fmt: skip
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["drive"]:
+        _driver_main(argv[1:])
+        return
+    parser = argparse.ArgumentParser(prog="python -m bench.varied", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--gateway-argv", default="", help="another gateway command line (for a before/after run)")
+    parser.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
+    args = parser.parse_args(argv)
+    chosen = [WORKLOADS[name] for name in args.workloads.split(",") if name]
+    gateway_argv = args.gateway_argv.split() or [str(BIN / "gateway"), "serve"]
+    started = time.time()
+    rows = run(chosen, QUICK if args.quick else FULL, gateway_argv, args.workers)
+    print()
+    print(table(rows))
+    print(f"\n({time.time() - started:.0f} s)")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
