@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from gateway.activities import ApiVersion
 from gateway.config import WEBHOOK_PATH, Settings, WebhookSettings
@@ -99,8 +99,10 @@ def create_app(
 
     explorer = Explorer()
     schema = build_schema(observability.schema_extensions(), limits=settings.limits)
+    view = GatewayGraphQL(schema, services=services, explorer=explorer)
     routes: list[BaseRoute] = [
-        Route("/graphql", GatewayGraphQL(schema, services=services, explorer=explorer), methods=["GET", "POST"]),
+        Route("/graphql", view, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", view),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readiness(services), methods=["GET"]),
         Route("/metrics", metrics_endpoint(observability.metrics), methods=["GET"]),
@@ -108,7 +110,7 @@ def create_app(
     ]
     if settings.webhooks.configured:
         receiver = WebhookReceiver(settings.webhooks, services.live, services.live_observer)
-        routes.append(Route(WEBHOOK_PATH, receiver, methods=["POST"]))
+        routes.append(Route(WEBHOOK_PATH, receiver.receive, methods=["POST"]))
     if sandbox is not None:
         routes.append(Mount("/sandbox", app=sandbox.app))
     middleware = edge_middleware(settings, observability.metrics)

@@ -41,7 +41,7 @@ class WebhookReceiver:
         self._live = live
         self._observer = observer
 
-    async def __call__(self, request: Request) -> Response:
+    async def receive(self, request: Request) -> Response:
         if not self._authorized(request.headers.get("authorization", "")):
             self._observer.on_webhook("unauthorized")
             return JSONResponse({"error": "unauthorized"}, 401, headers={"www-authenticate": REALM})

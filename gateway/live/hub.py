@@ -96,7 +96,9 @@ class Subscriber:
         while True:
             while not self._pending:
                 if self.closure is not None:
-                    return
+                    # The connection is being closed, which ends this subscription: a `complete` sent now
+                    # would race that close, so wait for it instead.
+                    await asyncio.Future()
                 self._ready.clear()
                 await self._ready.wait()
             yield self._pending.popleft()
@@ -182,6 +184,7 @@ class LiveUpdates:
         for subscribers in list(self._subscribers.values()):
             for subscriber in list(subscribers):
                 subscriber.close(GOING_AWAY)
+                self._detach(subscriber)
         dispatchers = list(self._dispatchers.values())
         for task in dispatchers:
             task.cancel()
@@ -203,18 +206,27 @@ class LiveUpdates:
             self.on_first_subscriber(subscriber.credentials, company)
 
     async def _remove(self, subscriber: Subscriber) -> None:
+        dispatcher = self._detach(subscriber)
+        if dispatcher is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await dispatcher
+
+    def _detach(self, subscriber: Subscriber) -> asyncio.Task[None] | None:
+        """Stop routing to `subscriber` at once (also when dropped: its connection may take a while to
+        close); the company's dispatcher, cancelled, when it was the last one."""
         company = subscriber.company_id
-        subscribers = self._subscribers.get(company, set())
+        subscribers = self._subscribers.get(company)
+        if subscribers is None or subscriber not in subscribers:
+            return None
         subscribers.discard(subscriber)
         self.observer.on_subscribers(self.subscriber_count)
         if subscribers:
-            return
-        self._subscribers.pop(company, None)
+            return None
+        del self._subscribers[company]
         dispatcher = self._dispatchers.pop(company, None)
         if dispatcher is not None:
             dispatcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await dispatcher
+        return dispatcher
 
     async def _dispatch(self, company_id: int, stream: EventStream) -> None:
         try:
@@ -237,6 +249,7 @@ class LiveUpdates:
                     "a subscriber fell %d events behind: dropped (close code %d)", self.max_queue, TOO_SLOW.code
                 )
                 self.observer.on_dropped("slow_subscriber", subscriber.close(TOO_SLOW) + 1)
+                self._detach(subscriber)
 
 
 @dataclass(frozen=True, slots=True)
