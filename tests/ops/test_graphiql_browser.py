@@ -120,3 +120,27 @@ def test_graphiql_docs_show_the_schema_descriptions(browser: Browser) -> None:
     expect(docs).to_contain_text("in UTC; null for an all-day activity")  # dueTime, rendered as Markdown
     assert browser.blocked == []
     assert browser.console_errors == []
+
+
+def test_a_subscription_in_graphiql_shows_an_activity_added_meanwhile(browser: Browser, gateway_url: str) -> None:
+    """Over WebSocket from the page itself (its CSP allows `connect-src 'self'`, which covers ws: to the same
+    host): subscribe in GraphiQL, add an activity through the gateway, see it arrive."""
+    import httpx
+
+    page = browser.page
+    page.locator(".graphiql-query-editor .CodeMirror").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text("subscription LiveFeed { activityEvents { action activity { subject } } }")
+    page.get_by_role("button", name="Execute query (Ctrl-Enter)").click()
+    add = 'mutation { addActivity(input: {subject: "Seen live in GraphiQL", type: "call"}) { activity { id } } }'
+    result = page.locator(".graphiql-response")
+    for _ in range(50):  # until the subscription is registered (the page's socket opens asynchronously)
+        page.wait_for_timeout(200)
+        if "gateway_live_subscribers 1.0" in httpx.get(f"{gateway_url}/metrics").text:
+            break
+    httpx.post(f"{gateway_url}/graphql", json={"query": add}).raise_for_status()
+    expect(result).to_contain_text("Seen live in GraphiQL", timeout=10_000)
+    expect(result).to_contain_text('"action": "CREATED"')
+    assert browser.blocked == []
+    assert browser.console_errors == []
