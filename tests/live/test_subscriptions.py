@@ -38,6 +38,14 @@ async def test_posted_webhooks_reach_a_subscriber_with_the_activity_read(
     assert deleted["action"] == "DELETED" and deleted["activity"] is None and deleted["changedFields"] == []
 
 
+async def test_events_carry_no_cost_report(live: Live, http: httpx.AsyncClient) -> None:
+    async with subscribed(live.url) as client:
+        await wait_for_subscribers(live.url, 1)
+        await post_webhook(http, payload("create", ACME_ACTIVITY))
+        message = await client.receive()
+    assert message["type"] == "next" and "extensions" not in message["payload"], message
+
+
 @BOTH_VERSIONS
 async def test_changes_made_through_the_gateway_reach_subscribers_in_process(
     live: Live, http: httpx.AsyncClient, api_version: ApiMode
