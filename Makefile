@@ -11,7 +11,7 @@ CODEGEN := $(VENV)/codegen
 CODEGEN_STAMP := $(CODEGEN)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test check schema bench clean browser codegen vendor-graphiql
+.PHONY: run test check schema bench bench-live clean browser codegen vendor-graphiql
 
 # The pip that comes with Python 3.11+ installs everything here: no upgrade, one download fewer.
 $(BIN)/python:
@@ -69,6 +69,11 @@ vendor-graphiql: $(RUN_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.varied $(BENCH_ARGS)
+
+# Live updates: webhook-to-subscriber throughput and latency, memory per idle subscriber (a minute or two;
+# BENCH_LIVE_ARGS="--subscribers 200 --events 500" for more).
+bench-live: $(BENCH_STAMP)
+	$(BIN)/python -m bench.live $(BENCH_LIVE_ARGS)
 
 schema: $(RUN_STAMP)
 	$(BIN)/gateway export-schema > schema.graphql

@@ -1,8 +1,11 @@
-"""The command line: `gateway serve`, `gateway sandbox`, `gateway export-schema`, `gateway --version`."""
+"""The command line: `gateway serve`, `gateway sandbox`, `gateway export-schema`, `gateway webhooks
+register|list`, `gateway --version`."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import logging
 import logging.config
 import os
@@ -52,6 +55,18 @@ def _parser() -> argparse.ArgumentParser:
         "--retire-v1", action="store_true", help="start with the v1 activity endpoints retired (410 Gone)"
     )
     commands.add_parser("export-schema", help="print the GraphQL SDL (schema.graphql is its output)")
+    webhooks = commands.add_parser(
+        "webhooks",
+        help="the gateway's activity webhook upstream (PIPEDRIVE_BASE_URL/PIPEDRIVE_API_TOKEN, or the sandbox)",
+    )
+    actions = webhooks.add_subparsers(dest="webhooks_command", required=True)
+    register = actions.add_parser(
+        "register",
+        help="register (or reuse) the webhook delivering every activity event to {public-url}/webhooks/pipedrive, "
+        "with GATEWAY_WEBHOOK_USER/GATEWAY_WEBHOOK_PASSWORD",
+    )
+    register.add_argument("--public-url", help="the gateway's public base URL (default GATEWAY_PUBLIC_URL)")
+    actions.add_parser("list", help="the company's webhooks, one JSON object a line (never a password)")
     return parser
 
 
@@ -91,6 +106,10 @@ def run_server(
         log_level=settings.log_level.lower(),
         log_config=logging_config(settings),  # JSON lines, tokens redacted; every worker applies it
         access_log=False,  # the gateway's middleware writes the access line, with the request id
+        # Keep-alive of subscriptions: a ping frame every interval, and a client that does not answer
+        # within another is closed (its subscriptions end, its queue is freed).
+        ws_ping_interval=settings.live.keep_alive_seconds,
+        ws_ping_timeout=settings.live.keep_alive_seconds,
         **uvicorn_options,
     )
 
@@ -145,6 +164,59 @@ def _sandbox(args: argparse.Namespace) -> None:
     serve(args.host, args.port, args.db, retire_v1=args.retire_v1)
 
 
+def _webhooks(args: argparse.Namespace) -> None:
+    if getattr(args, "public_url", None):
+        os.environ["GATEWAY_PUBLIC_URL"] = args.public_url
+    settings = Settings.from_env(os.environ)
+    if args.webhooks_command == "register" and not (settings.webhooks.subscription_url and settings.webhooks.user):
+        raise SettingsError(
+            "gateway webhooks register needs --public-url (or GATEWAY_PUBLIC_URL), GATEWAY_WEBHOOK_USER and "
+            "GATEWAY_WEBHOOK_PASSWORD"
+        )
+    for line in asyncio.run(_webhooks_upstream(settings, args.webhooks_command)):
+        print(json.dumps(line, default=str))
+
+
+async def _webhooks_upstream(settings: Settings, command: str) -> list[dict[str, Any]]:
+    """Run `command` against the upstream (or the sandbox's database, in-process, with its demo token)."""
+    import httpx
+
+    from gateway.live import register
+    from gateway.upstream import CallLedger, Credentials, PipedriveClient, UpstreamTransport
+    from gateway.upstream.retry import RetryPolicy
+    from gateway.upstream.webhooks import WebhookRecord, WebhookRegistration
+
+    sandbox = None
+    transport: httpx.AsyncBaseTransport | None = None
+    token = settings.api_token
+    if settings.uses_sandbox:
+        from gateway.sandbox import DEMO_TOKEN, Sandbox
+
+        sandbox = Sandbox(db_path=settings.sandbox_db)
+        transport, token = sandbox.transport(), token or DEMO_TOKEN
+    if not token:
+        raise SettingsError("PIPEDRIVE_API_TOKEN: gateway webhooks needs a token of the company")
+    base = settings.upstream_url or "http://sandbox.internal/api"
+
+    def shown(webhook: WebhookRecord) -> dict[str, Any]:
+        return {name: getattr(webhook, name) for name in ("id", *sorted(webhook.present - {"id"}))}
+
+    try:
+        async with httpx.AsyncClient(base_url=base, transport=transport, timeout=20) as http:
+            client = PipedriveClient(
+                UpstreamTransport(http, RetryPolicy(settings.retry)), Credentials(token), CallLedger()
+            )
+            if command == "list":
+                return [shown(webhook) for webhook in await client.webhooks()]
+            hooks = settings.webhooks
+            assert hooks.subscription_url and hooks.user and hooks.password
+            done = await register(client, WebhookRegistration(hooks.subscription_url, hooks.user, hooks.password))
+            return [{"created": done.created, "removed": list(done.removed), **shown(done.webhook)}]
+    finally:
+        if sandbox is not None:
+            sandbox.close()
+
+
 def _export_schema() -> None:
     from gateway.schema import export_sdl
 
@@ -158,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _serve(args)
         elif args.command == "sandbox":
             _sandbox(args)
+        elif args.command == "webhooks":
+            _webhooks(args)
         else:
             _export_schema()
     except SettingsError as exc:

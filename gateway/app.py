@@ -1,7 +1,10 @@
 """The ASGI application: routes, middleware, and the lifespan that owns the upstream HTTP client.
 
 With no upstream URL the embedded sandbox answers: it is built here (and only then imported), reached
-in-process through its httpx transport, and its REST API is also served at `/sandbox/api/...`.
+in-process through its httpx transport, and its REST API is also served at `/sandbox/api/...`. Its
+webhook deliveries come back in-process too (`EMBEDDED_PUBLIC_URL`, through an ASGI transport into this
+app), with credentials made up at start unless configured: the gateway registers its webhook with the
+sandbox as it would with Pipedrive, and a change made through either reaches subscribers.
 """
 
 from __future__ import annotations
@@ -9,20 +12,23 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import secrets
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import httpx
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from gateway.activities import ApiVersion
-from gateway.config import Settings
+from gateway.config import WEBHOOK_PATH, Settings, WebhookSettings
 from gateway.context import Services
 from gateway.edge import edge_middleware
 from gateway.edge.explorer import STATIC_PATH, Explorer
 from gateway.edge.probes import healthz, readiness
 from gateway.edge.view import GatewayGraphQL
+from gateway.edge.webhooks import WebhookReceiver
+from gateway.live import Broker, InMemoryBroker
 from gateway.loaders import SharedCaches
 from gateway.observability import Observability
 from gateway.observability.metrics import metrics_endpoint
@@ -36,6 +42,8 @@ if TYPE_CHECKING:
     from gateway.sandbox import Sandbox
 
 SANDBOX_BASE_URL = "http://sandbox.internal/api"
+EMBEDDED_PUBLIC_URL = "http://gateway.internal"
+"""Where the embedded sandbox delivers webhooks: this app, reached in-process."""
 
 
 def create_app(
@@ -45,16 +53,21 @@ def create_app(
     sandbox: Sandbox | None = None,
     retry_policy: RetryPolicy | None = None,
     tracer_provider: TracerProvider | None = None,
+    broker: Broker | None = None,
 ) -> Starlette:
     """The gateway. Tests and production build the same object; tests may pass a transport or sandbox,
-    and a tracer provider (tracing is otherwise on only when the settings say so)."""
+    a tracer provider (tracing is otherwise on only when the settings say so) and a live-updates broker
+    (default: in-process)."""
     owned_sandbox: Sandbox | None = None
+    embedded: Sandbox | None = None
     if settings.uses_sandbox and upstream_transport is None:
         from gateway.sandbox import DEMO_TOKEN, Sandbox
 
-        sandbox = sandbox or (owned_sandbox := Sandbox(db_path=settings.sandbox_db))
+        sandbox = embedded = sandbox or (owned_sandbox := Sandbox(db_path=settings.sandbox_db))
         upstream_transport = sandbox.transport()
-        settings = settings.replace(api_token=settings.api_token or DEMO_TOKEN)
+        settings = settings.replace(
+            api_token=settings.api_token or DEMO_TOKEN, webhooks=_embedded_webhooks(settings.webhooks)
+        )
     observability = Observability(settings, tracer_provider)
     services = Services(
         settings=settings,
@@ -64,6 +77,8 @@ def create_app(
         ),
         loader_observer=observability.loader_observer(),
         api_version=ApiVersion(settings.api_version, observability.version_observer(settings.api_version)),
+        broker=broker or InMemoryBroker(),
+        live_observer=observability.live_observer(),
     )
     retry = retry_policy or RetryPolicy(settings.retry)
 
@@ -72,6 +87,11 @@ def create_app(
         async with _http_client(settings, upstream_transport) as http:
             services.start(UpstreamTransport(http, retry, observability.upstream_observer(http)))
             yield
+            await services.live.close()  # every subscription ends (1001) before the upstream client goes
+            if services.registrations is not None:
+                await services.registrations.stop()
+            if embedded is not None:
+                await embedded.webhooks.aclose()
             services.stop()
         observability.shutdown()
         if owned_sandbox is not None:
@@ -79,17 +99,34 @@ def create_app(
 
     explorer = Explorer()
     schema = build_schema(observability.schema_extensions(), limits=settings.limits)
+    view = GatewayGraphQL(schema, services=services, explorer=explorer)
     routes: list[BaseRoute] = [
-        Route("/graphql", GatewayGraphQL(schema, services=services, explorer=explorer), methods=["GET", "POST"]),
+        Route("/graphql", view, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", view),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readiness(services), methods=["GET"]),
         Route("/metrics", metrics_endpoint(observability.metrics), methods=["GET"]),
         Route(STATIC_PATH + "/{name}", explorer.static, methods=["GET"]),
     ]
+    if settings.webhooks.configured:
+        receiver = WebhookReceiver(settings.webhooks, services.live, services.live_observer)
+        routes.append(Route(WEBHOOK_PATH, receiver.receive, methods=["POST"]))
     if sandbox is not None:
         routes.append(Mount("/sandbox", app=sandbox.app))
     middleware = edge_middleware(settings, observability.metrics)
-    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    if embedded is not None:
+        embedded.deliver_webhooks_through(httpx.ASGITransport(app=app, raise_app_exceptions=False))
+    return app
+
+
+def _embedded_webhooks(configured: WebhookSettings) -> WebhookSettings:
+    """On the embedded sandbox: the configured credentials, or credentials made up for this process,
+    and this app as the address the sandbox delivers to."""
+    user, password = configured.user, configured.password
+    if not (user and password):
+        user, password = "embedded-sandbox", secrets.token_urlsafe(24)
+    return WebhookSettings(user=user, password=password, public_url=EMBEDDED_PUBLIC_URL)
 
 
 def create_app_from_env() -> Starlette:

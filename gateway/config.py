@@ -12,6 +12,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_SANDBOX_PORT = 8001
 DEFAULT_SANDBOX_DB = ".gateway/sandbox.sqlite3"
+WEBHOOK_PATH = "/webhooks/pipedrive"
 
 ApiMode = Literal["auto", "v1", "v2"]
 """Which Pipedrive API the activity operations use (`gateway.activities.version`)."""
@@ -58,6 +59,39 @@ class QueryLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    """Where Pipedrive delivers activity webhooks, and with which HTTP Basic credentials.
+
+    With `user` and `password` set, `POST /webhooks/pipedrive` takes deliveries; with `public_url` too,
+    the gateway registers its webhook upstream (`{public_url}/webhooks/pipedrive`) itself."""
+
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    public_url: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.user and self.password)
+
+    @property
+    def subscription_url(self) -> str | None:
+        """The URL Pipedrive posts to, when the gateway knows its public address."""
+        return f"{self.public_url.rstrip('/')}{WEBHOOK_PATH}" if self.public_url else None
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSettings:
+    """Subscriptions: how far a subscriber may fall behind, and the window that batches event reads."""
+
+    max_queue: int = 1000
+    """Events waiting for one subscriber before it is dropped (close code 1013)."""
+    read_window_seconds: float = 0.02
+    """How long the reads of one token's event deliveries are gathered into one upstream call."""
+    keep_alive_seconds: float = 20.0
+    """WebSocket pings (and the time a pong may take) that find vanished subscribers."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the gateway is configured with. Build it with `Settings.from_env`."""
 
@@ -75,6 +109,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     tracing: bool = False
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    live: LiveSettings = field(default_factory=LiveSettings)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -105,6 +141,16 @@ class Settings:
             "cors_origins": _csv(environ.get("GATEWAY_CORS_ORIGINS", "")),
             "log_level": environ.get("GATEWAY_LOG_LEVEL", "INFO").upper(),
             "tracing": _tracing(environ),
+            "webhooks": WebhookSettings(
+                user=environ.get("GATEWAY_WEBHOOK_USER") or None,
+                password=environ.get("GATEWAY_WEBHOOK_PASSWORD") or None,
+                public_url=environ.get("GATEWAY_PUBLIC_URL") or None,
+            ),
+            "live": LiveSettings(
+                max_queue=_int(environ, "GATEWAY_SUBSCRIBER_QUEUE", LiveSettings().max_queue, minimum=1),
+                read_window_seconds=_float(environ, "GATEWAY_EVENT_READ_WINDOW", LiveSettings().read_window_seconds),
+                keep_alive_seconds=_float(environ, "GATEWAY_WS_PING_INTERVAL", LiveSettings().keep_alive_seconds),
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -134,6 +180,29 @@ class Settings:
             )
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"GATEWAY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.log_level!r}")
+        _validate_webhooks(self.webhooks)
+
+
+def _validate_webhooks(webhooks: WebhookSettings) -> None:
+    if bool(webhooks.user) != bool(webhooks.password):
+        raise SettingsError("GATEWAY_WEBHOOK_USER and GATEWAY_WEBHOOK_PASSWORD must be set together")
+    if webhooks.user is not None and ":" in webhooks.user:
+        raise SettingsError(
+            "GATEWAY_WEBHOOK_USER must not contain ':' (HTTP Basic auth separates it from the password)"
+        )
+    if webhooks.public_url is None:
+        return
+    parts = urlsplit(webhooks.public_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or parts.username:
+        raise SettingsError(
+            "GATEWAY_PUBLIC_URL must be the gateway's public http(s) base URL, such as https://gateway.example.com "
+            "(no query, no credentials)"
+        )
+    if not webhooks.configured:
+        raise SettingsError(
+            "GATEWAY_PUBLIC_URL needs GATEWAY_WEBHOOK_USER and GATEWAY_WEBHOOK_PASSWORD: "
+            "the webhook the gateway registers upstream authenticates with them"
+        )
 
 
 def _timeouts_from_env(environ: Mapping[str, str]) -> Timeouts:

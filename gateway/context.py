@@ -1,13 +1,16 @@
 """What a GraphQL operation runs with: the app's services, and one request's `Context`.
 
-`Services` is app-scoped: the settings, the caches shared across requests, the loaders' observer and
-the upstream transport, which exists only while the app's lifespan runs. `Context` is made per
-request from them: the caller's credentials, the request id the edge gave the request, the loaders
-and the cost ledger. `Info` is Strawberry's resolver info typed with this context.
+`Services` is app-scoped: the settings, the caches shared across requests, the loaders' observer, the
+live updates (broker, delivery memory, subscribers, webhook registrations) and the upstream transport,
+which exists only while the app's lifespan runs. `Context` is made per request from them: the caller's
+credentials, the request id the edge gave the request, the loaders and the cost ledger; on a WebSocket
+connection also its way to the live updates (`live`). `Info` is Strawberry's resolver info typed with
+this context.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import strawberry
@@ -16,8 +19,22 @@ from starlette.requests import HTTPConnection
 from gateway.activities import Activities, ApiVersion
 from gateway.config import Settings
 from gateway.errors import Unauthenticated
+from gateway.live import (
+    Broker,
+    CloseConnection,
+    DeliveryMemory,
+    InMemoryBroker,
+    LiveConnection,
+    LiveObserver,
+    LiveUpdates,
+    NullLiveObserver,
+    ReadWindows,
+    Registrations,
+    SeenDeliveries,
+)
 from gateway.loaders import LoaderObserver, Loaders, SharedCaches
 from gateway.upstream import CallLedger, Credentials, PipedriveClient, UpstreamTransport
+from gateway.upstream.webhooks import WebhookRegistration
 
 NO_TOKEN_MESSAGE = "No API token: send X-Api-Token or Authorization: Bearer, or configure PIPEDRIVE_API_TOKEN."
 REQUEST_ID_SCOPE_KEY = "request_id"
@@ -42,6 +59,17 @@ def credentials_from_headers(connection: HTTPConnection, default_token: str | No
     return Credentials(default_token, "api_token") if default_token else None
 
 
+def credentials_from_params(params: Mapping[str, object]) -> Credentials | None:
+    """A token in a WebSocket's `connection_init` payload: `{"X-Api-Token": ...}` or `{"Authorization":
+    "Bearer ..."}`, keys in any case (GraphiQL sends its headers editor's entries there)."""
+    lowered = {key.lower(): value for key, value in params.items() if isinstance(value, str)}
+    scheme, _, value = lowered.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return Credentials(value.strip(), "bearer")
+    api_token = lowered.get("x-api-token", "").strip()
+    return Credentials(api_token, "api_token") if api_token else None
+
+
 @dataclass
 class Services:
     """The app-scoped services every request's context is made from."""
@@ -50,7 +78,23 @@ class Services:
     shared: SharedCaches
     loader_observer: LoaderObserver
     api_version: ApiVersion
+    broker: Broker = field(default_factory=InMemoryBroker)
+    deliveries: DeliveryMemory = field(default_factory=SeenDeliveries)
+    live_observer: LiveObserver = field(default_factory=NullLiveObserver)
+    live: LiveUpdates = field(init=False)
+    registrations: Registrations | None = field(init=False, default=None)
+    """The gateway's own webhook upstream, when `GATEWAY_PUBLIC_URL` says where it is reached."""
     _transport: UpstreamTransport | None = None
+
+    def __post_init__(self) -> None:
+        live = self.settings.live
+        windows = ReadWindows(self.context_for, live.read_window_seconds)
+        self.live = LiveUpdates(self.broker, self.deliveries, windows, live.max_queue, self.live_observer)
+        webhooks = self.settings.webhooks
+        if webhooks.subscription_url and webhooks.user and webhooks.password:
+            registration = WebhookRegistration(webhooks.subscription_url, webhooks.user, webhooks.password)
+            self.registrations = Registrations(registration, self.client_for)
+            self.live.on_first_subscriber = self.registrations.ensure
 
     @property
     def transport(self) -> UpstreamTransport:
@@ -65,15 +109,28 @@ class Services:
         self._transport = None
 
     def context(self, connection: HTTPConnection) -> Context:
+        return self.context_for(
+            credentials_from_headers(connection, self.settings.api_token), request_id_of(connection)
+        )
+
+    def context_for(self, credentials: Credentials | None, request_id: str = "") -> Context:
+        """A context for `credentials` outside any request (a live update's read window)."""
         return Context(
             settings=self.settings,
-            credentials=credentials_from_headers(connection, self.settings.api_token),
+            credentials=credentials,
             transport=self.transport,
-            request_id=request_id_of(connection),
+            request_id=request_id,
             shared=self.shared,
             loader_observer=self.loader_observer,
             api_version=self.api_version,
         )
+
+    def client_for(self, credentials: Credentials) -> PipedriveClient:
+        """An upstream client for `credentials` outside any request (webhook registration)."""
+        return PipedriveClient(self.transport, credentials, CallLedger())
+
+    def live_connection(self, close: CloseConnection) -> LiveConnection:
+        return LiveConnection(self.live, close)
 
 
 @dataclass
@@ -86,6 +143,8 @@ class Context:
     loader_observer: LoaderObserver
     api_version: ApiVersion
     ledger: CallLedger = field(default_factory=CallLedger)
+    live: LiveConnection | None = None
+    """On a WebSocket connection: its way to the live updates (subscriptions); None over HTTP."""
     loaders: Loaders = field(init=False)
     _client: PipedriveClient | None = field(default=None, init=False)
 
@@ -108,6 +167,11 @@ class Context:
     def activities(self) -> Activities:
         """The activity operations, over the API version the app uses now."""
         return self.loaders.api
+
+    def use_credentials(self, credentials: Credentials) -> None:
+        """Authenticate as `credentials` from now on (a WebSocket's `connection_init`), before any call."""
+        self.credentials = credentials
+        self._client = None
 
     @property
     def client(self) -> PipedriveClient:

@@ -1,4 +1,6 @@
-"""The outermost ASGI middleware: every HTTP request gets its id, its access line and its HTTP metrics.
+"""The outermost ASGI middleware: every HTTP request gets its id, its access line and its HTTP metrics;
+every WebSocket connection an id too (echoed in the handshake's answer, stamped on the log lines written
+while it is open) and an access line when it ends.
 
 The id is made here and nowhere else: the client's `X-Request-Id` when that is sane (short, a plain
 character set, not one of the request's own tokens), else a fresh one. It is echoed in the response's
@@ -53,6 +55,9 @@ class RequestContextMiddleware:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -73,6 +78,25 @@ class RequestContextMiddleware:
                 await self.app(scope, receive, send_with_id)
             finally:
                 self._finish(scope, status, time.perf_counter() - started)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = incoming_request_id(Headers(scope=scope)) or uuid.uuid4().hex
+        scope.setdefault("state", {})[REQUEST_ID_SCOPE_KEY] = request_id
+        status = 403  # refused unless the app accepts the handshake
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "websocket.accept":
+                status = 101
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())]}
+            await send(message)
+
+        started = time.perf_counter()
+        with bind_request_id(request_id):
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                log_access("WEBSOCKET", scope["path"], status, time.perf_counter() - started)
 
     def _finish(self, scope: Scope, status: int, seconds: float) -> None:
         path: str = scope["path"]

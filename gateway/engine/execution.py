@@ -230,6 +230,16 @@ class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
         self._plans_on = manager is None or not manager.middlewares
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, Plan | None]] = {}
 
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """A subscription event that brings its own context (`event_context`: a live update's read window,
+        `gateway.live.reads`) executes with it, so its loaders are fresh and shared with the deliveries
+        of the same burst rather than the connection's, which live as long as the WebSocket."""
+        executor = super().build_per_event_executor(payload)
+        event_context = getattr(payload, "event_context", None)
+        if event_context is not None:
+            executor.context_value = event_context
+        return executor
+
     def plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan | None:
         """The memoized plan. Keyed by identity, like graphql-core's own subfield memo: the field set
         is kept alive with its plan, so its id cannot be reused during the operation."""

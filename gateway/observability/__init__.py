@@ -1,10 +1,10 @@
 """Observability: what an app carries to be looked into (metrics, tracing, the operation log line).
 
 `Observability` decides which parts are on for the given settings and hands each feeder its hook:
-the upstream transport an `UpstreamObserver`, the loaders a `LoaderObserver`, the activity-types cache
-its hit counter, the schema its operation extension. Every hook is injected; nothing is looked up
-from the app or a context variable. The parts live in their own modules (`metrics`, `tracing`,
-`telemetry`, `logs`).
+the upstream transport an `UpstreamObserver`, the loaders a `LoaderObserver`, the live updates a
+`LiveObserver`, the activity-types cache its hit counter, the schema its operation extension. Every
+hook is injected; nothing is looked up from the app or a context variable. The parts live in their own
+modules (`metrics`, `tracing`, `telemetry`, `logs`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import httpx
 from gateway.config import ApiMode, Settings, SettingsError
 from gateway.engine.limits import ExtensionFactory
 
-from .metrics import GatewayMetrics, LoaderMetrics, ObservedTTLCache, UpstreamMetrics, VersionMetrics
+from .metrics import GatewayMetrics, LiveMetrics, LoaderMetrics, ObservedTTLCache, UpstreamMetrics, VersionMetrics
 from .telemetry import OperationTelemetry
 
 if TYPE_CHECKING:
@@ -68,6 +68,9 @@ class Observability:
 
     def loader_observer(self) -> LoaderMetrics:
         return LoaderMetrics(self.metrics)
+
+    def live_observer(self) -> LiveMetrics:
+        return LiveMetrics(self.metrics)
 
     def shutdown(self) -> None:
         """Flush and stop the tracer provider this object made (one handed in belongs to its owner)."""

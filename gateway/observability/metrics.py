@@ -4,7 +4,8 @@ Every app owns a `GatewayMetrics` (its own `CollectorRegistry`, never the proces
 and several apps in one process count separately. Every feeder is handed its hook
 (`gateway.observability.Observability`): the GraphQL operation extension (`telemetry`), the request
 middleware (`record_http`), the upstream transport (`UpstreamMetrics`, an `UpstreamObserver`), the
-loaders (`LoaderMetrics`, a `LoaderObserver`) and the activity-types cache (`ObservedTTLCache`).
+loaders (`LoaderMetrics`, a `LoaderObserver`), the activity-types cache (`ObservedTTLCache`) and the live
+updates (`LiveMetrics`, a `LiveObserver`).
 
 Label values stay bounded and secret-free: endpoints are path templates (`/v1/activities/{id}`), statuses
 are numbers, operation names are checked against the GraphQL name syntax and capped in number, and no
@@ -24,9 +25,11 @@ from starlette.responses import Response
 
 from gateway.activities.version import Version
 from gateway.config import ApiMode
+from gateway.live.observer import DropReason, WebhookOutcome
 from gateway.loaders.cache import TTLCache
 from gateway.upstream.endpoints import Call
 from gateway.upstream.errors import UpstreamError, UpstreamHTTPError, UpstreamTimeout, UpstreamUnreachable
+from gateway.upstream.webhooks import Action
 
 T = TypeVar("T")
 
@@ -48,6 +51,7 @@ class GatewayMetrics:
         self._define_graphql()
         self._define_upstream()
         self._define_internals()
+        self._define_live()
 
     def _define_graphql(self) -> None:
         r = self.registry
@@ -139,6 +143,33 @@ class GatewayMetrics:
             "gateway_cache_lookups",
             "App-scoped cache lookups by result (hit or miss).",
             ["cache", "result"],
+            registry=r,
+        )
+
+    def _define_live(self) -> None:
+        r = self.registry
+        self.live_subscribers = Gauge(
+            "gateway_live_subscribers", "Subscriptions to live updates open now (over WebSocket).", registry=r
+        )
+        self.webhooks_received = Counter(
+            "gateway_webhooks_received",
+            "Webhook deliveries by outcome (published, duplicate, ignored, invalid, unauthorized, failed).",
+            ["outcome"],
+            registry=r,
+        )
+        self.live_events_published = Counter(
+            "gateway_live_events_published", "Events handed to the broker, by action.", ["action"], registry=r
+        )
+        self.live_events_delivered = Counter(
+            "gateway_live_events_delivered",
+            "Events queued for a subscriber (one per matching subscriber), by action.",
+            ["action"],
+            registry=r,
+        )
+        self.live_events_dropped = Counter(
+            "gateway_live_events_dropped",
+            "Events that reached no subscriber: a slow subscriber's queue (it was dropped), a full broker backlog.",
+            ["reason"],
             registry=r,
         )
 
@@ -242,6 +273,28 @@ class LoaderMetrics:
 
     def on_batch(self, loader: str, size: int) -> None:
         self._m.loader_batch_size.labels(loader).observe(size)
+
+
+class LiveMetrics:
+    """The live updates' `LiveObserver`: subscribers, webhooks, events published, delivered, dropped."""
+
+    def __init__(self, metrics: GatewayMetrics) -> None:
+        self._m = metrics
+
+    def on_webhook(self, outcome: WebhookOutcome) -> None:
+        self._m.webhooks_received.labels(outcome).inc()
+
+    def on_published(self, action: Action) -> None:
+        self._m.live_events_published.labels(action).inc()
+
+    def on_delivered(self, action: Action) -> None:
+        self._m.live_events_delivered.labels(action).inc()
+
+    def on_dropped(self, reason: DropReason, events: int) -> None:
+        self._m.live_events_dropped.labels(reason).inc(events)
+
+    def on_subscribers(self, count: int) -> None:
+        self._m.live_subscribers.set(count)
 
 
 def metrics_endpoint(metrics: GatewayMetrics) -> Callable[[Request], Awaitable[Response]]:

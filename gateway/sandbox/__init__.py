@@ -6,7 +6,7 @@ gateway's client cannot be mirrored and hidden by the emulator.
 """
 
 from gateway.sandbox.app import DEFAULT_DB_PATH, Sandbox
-from gateway.sandbox.control import Control, Fault, RecordedRequest
+from gateway.sandbox.control import Control, DeliveryAttempt, Fault, RecordedRequest
 from gateway.sandbox.seed import (
     DEMO_COMPANY_ID,
     DEMO_NONADMIN_TOKEN,
@@ -34,6 +34,7 @@ __all__ = [
     "SEED_TEST_DAY",
     "SEED_TOKENS",
     "Control",
+    "DeliveryAttempt",
     "Fault",
     "RecordedRequest",
     "Sandbox",

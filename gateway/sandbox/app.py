@@ -1,12 +1,15 @@
 """The sandbox: a Starlette app emulating Pipedrive's Activities REST API over a SQLite store,
-with its control surface (faults, latency, request record, v1 retirement; also over HTTP at
-`/_control/...`, see `control_routes`) and an in-process httpx transport.
+with its control surface (faults, latency, request and delivery records, v1 retirement; also over HTTP
+at `/_control/...`, see `control_routes`), its webhook deliveries (`webhook_delivery`) and an in-process
+httpx transport.
 """
 
+import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 
+import httpx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -24,10 +27,12 @@ from gateway.sandbox.routes_activities import activity_routes
 from gateway.sandbox.routes_activities_v2 import activity_routes_v2
 from gateway.sandbox.routes_lookups import lookup_routes
 from gateway.sandbox.routes_v2 import v2_routes
+from gateway.sandbox.routes_webhooks import webhook_routes
 from gateway.sandbox.seed import DemoSeed
 from gateway.sandbox.seed_day import default_seed_day, stored_seed_day
 from gateway.sandbox.store import Store
 from gateway.sandbox.transport import SandboxTransport
+from gateway.sandbox.webhook_delivery import DEFAULT_RETRY_DELAYS, WebhookDispatcher
 
 DEFAULT_DB_PATH = ".gateway/sandbox.sqlite3"
 
@@ -38,10 +43,16 @@ class ControlledStarlette(Starlette):
     Outside Starlette's own error middleware, so that a dropped connection is not answered 500.
     """
 
-    def __init__(self, routes: Sequence[BaseRoute], control: Control, api: Api) -> None:
+    def __init__(self, routes: Sequence[BaseRoute], control: Control, api: Api, webhooks: WebhookDispatcher) -> None:
         self._control = control
         handlers = {HTTPException: api.http_error, Exception: _server_error}
-        super().__init__(routes=routes, exception_handlers=handlers)
+
+        @contextlib.asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            yield  # served on its own (`gateway sandbox`): stop delivering when the server stops
+            await webhooks.aclose()
+
+        super().__init__(routes=routes, exception_handlers=handlers, lifespan=lifespan)
 
     def build_middleware_stack(self) -> ASGIApp:
         return ControlLayer(super().build_middleware_stack(), self._control)
@@ -54,6 +65,8 @@ class Sandbox:
     `seed_day` anchors the demo data of a new database (default: see `seed_day.default_seed_day`);
     an existing file keeps the day it was seeded for, which `self.seed_day` reports.
     `v1_retired` starts it with the v1 activity endpoints answering 410 (see `retire_v1`).
+    Webhooks are delivered through `webhook_transport` (default: real HTTP, or what `deliver_webhooks_through`
+    says), retried after `webhook_retry_delays` seconds.
     """
 
     def __init__(
@@ -66,14 +79,19 @@ class Sandbox:
         clock: Clock = time.monotonic,
         seed_day: date | None = None,
         v1_retired: bool = False,
+        webhook_transport: httpx.AsyncBaseTransport | None = None,
+        webhook_retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
     ) -> None:
         self.store = Store.open(db_path, DemoSeed(seed_day or default_seed_day()))
         self.seed_day = stored_seed_day(self.store)
         self.limiter = RateLimiter(burst_limit, daily_token_budget, clock)
         self.control = Control(self.limiter, latency_ms, v1_retired=v1_retired)
-        self.api = Api(self.store, self.limiter, self.control)
+        self.webhooks = WebhookDispatcher(
+            self.store, self.control, transport=webhook_transport, retry_delays=webhook_retry_delays
+        )
+        self.api = Api(self.store, self.limiter, self.control, self.webhooks)
         self.routes: list[BaseRoute] = [*api_routes(self.api), *ControlRoutes(self.control).routes()]
-        self.app = ControlledStarlette(self.routes, self.control, self.api)
+        self.app = ControlledStarlette(self.routes, self.control, self.api, self.webhooks)
 
     def retire_v1(self) -> None:
         """From now on the seven v1 activity endpoints answer 410 Gone (others are unaffected)."""
@@ -83,17 +101,28 @@ class Sandbox:
         """The v1 activity endpoints answer again."""
         self.control.v1_retired = False
 
+    def deliver_webhooks_through(self, transport: httpx.AsyncBaseTransport) -> None:
+        """Deliver webhooks through `transport` (the gateway's app, in-process) from now on."""
+        self.webhooks.deliver_through(transport)
+
     def transport(self) -> SandboxTransport:
         """An httpx transport serving `app` in-process (see SandboxTransport)."""
         return SandboxTransport(self.app)
 
     def close(self) -> None:
+        self.webhooks.cancel()
         self.store.close()
 
 
 def api_routes(api: Api) -> list[BaseRoute]:
     """Every `/api/v1/...` and `/api/v2/...` route."""
-    return [*activity_routes(api), *lookup_routes(api), *activity_routes_v2(api), *v2_routes(api)]
+    return [
+        *activity_routes(api),
+        *lookup_routes(api),
+        *activity_routes_v2(api),
+        *v2_routes(api),
+        *webhook_routes(api),
+    ]
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

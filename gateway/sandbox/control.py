@@ -75,8 +75,32 @@ class RecordedRequest:
         return asdict(self)
 
 
+@dataclass
+class DeliveryAttempt:
+    """One attempt at delivering a webhook (`webhook_delivery`); never the body or the credentials."""
+
+    webhook_id: int
+    url: str
+    delivery_id: str
+    """The payload's `meta.id`: the same for every attempt of one delivery."""
+    attempt: int
+    action: str
+    activity_id: int
+    company_id: int
+    status: int | None = None
+    """The status the receiver answered; None when it did not (`error` says why)."""
+    error: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 class Control:
-    """Faults, latency, the request record and the v1 retirement of one sandbox."""
+    """Faults, latency, the request and delivery records and the v1 retirement of one sandbox."""
 
     def __init__(self, limiter: RateLimiter, latency_ms: float = 0.0, *, v1_retired: bool = False) -> None:
         self.latency_ms = latency_ms
@@ -85,6 +109,8 @@ class Control:
         is judged when its handler would start (after latency and faults); one already handled finishes
         as v1. `reset()` leaves it as it is (it is how the upstream is, not a test disturbance)."""
         self.requests: list[RecordedRequest] = []
+        self.deliveries: list[DeliveryAttempt] = []
+        """Every webhook delivery attempt, in the order they were made."""
         self._limiter = limiter
         self._faults: list[tuple[Fault, int]] = []
 
@@ -116,8 +142,9 @@ class Control:
         self.requests.clear()
 
     def reset(self) -> None:
-        """Clear faults, latency, recorded requests and rate-limit counters."""
+        """Clear faults, latency, recorded requests and deliveries, and rate-limit counters."""
         self._faults.clear()
         self.latency_ms = 0.0
         self.requests.clear()
+        self.deliveries.clear()
         self._limiter.reset()

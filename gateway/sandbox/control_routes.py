@@ -8,7 +8,9 @@ Routes (JSON):
 - `POST /_control/faults` `{"kind": "status", "status": 503, "times": 2, "method": "GET",
   "path": "/api/v1/activities*", "retry_after": null, "when": "before", "delay_s": 0}`.
 - `GET /_control/requests`: `{"count": N, "requests": [...]}`; `DELETE /_control/requests` clears it.
-- `POST /_control/reset`: clear faults, latency, recorded requests and rate-limit counters.
+- `GET /_control/deliveries`: `{"count": N, "deliveries": [...]}`, every webhook delivery attempt
+  (webhook id, URL, `meta.id`, attempt, action, activity id, status or error).
+- `POST /_control/reset`: clear faults, latency, recorded requests and deliveries, and rate-limit counters.
 - `POST /_control/retire-v1`: the v1 activity endpoints answer 410 Gone from now on;
   `DELETE /_control/retire-v1` restores them; `GET /_control/retire-v1` tells. All three answer
   `{"v1_retired": bool}`.
@@ -36,6 +38,7 @@ class ControlRoutes:
             Route("/_control/faults", self.add_fault, methods=["POST"]),
             Route("/_control/requests", self.list_requests, methods=["GET"]),
             Route("/_control/requests", self.clear_requests, methods=["DELETE"]),
+            Route("/_control/deliveries", self.list_deliveries, methods=["GET"]),
             Route("/_control/reset", self.reset, methods=["POST"]),
             Route("/_control/retire-v1", self.retire_v1, methods=["POST"]),
             Route("/_control/retire-v1", self.restore_v1, methods=["DELETE"]),
@@ -60,6 +63,10 @@ class ControlRoutes:
     async def list_requests(self, request: Request) -> Response:
         recorded = [entry.as_json() for entry in self._control.requests]
         return JSONResponse({"count": len(recorded), "requests": recorded})
+
+    async def list_deliveries(self, request: Request) -> Response:
+        recorded = [entry.as_json() for entry in self._control.deliveries]
+        return JSONResponse({"count": len(recorded), "deliveries": recorded})
 
     async def clear_requests(self, request: Request) -> Response:
         self._control.clear()

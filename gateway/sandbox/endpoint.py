@@ -9,7 +9,8 @@ A route with `replaced_by` is retirable: while `Control.v1_retired` is set it an
 handler, and spends no rate-limit tokens nor a burst slot; it carries the caller's current headers.
 """
 
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,9 @@ from gateway.sandbox.control import Control, RecordedRequest
 from gateway.sandbox.errors import ApiError, bad_request, gone, status_envelope, v2_bad_request
 from gateway.sandbox.layer import RECORD_SCOPE_KEY
 from gateway.sandbox.ratelimit import RateLimiter
-from gateway.sandbox.store import Store
+from gateway.sandbox.store import Record, Store
+from gateway.sandbox.webhook_delivery import WebhookDispatcher
+from gateway.sandbox.webhook_payloads import Action, ActivityChange
 
 JSONObject = dict[str, Any]
 
@@ -39,10 +42,24 @@ class Call:
     request: Request
     caller: Caller
     store: Store
+    webhooks: WebhookDispatcher
 
     @property
     def company_id(self) -> int:
         return self.caller.company_id
+
+    def activities_changed(
+        self, action: Action, rows: Sequence[tuple[Record | None, Record | None]], *, bulk: bool = False
+    ) -> None:
+        """Tell the company's webhooks: `rows` are (before, after) pairs of one API call's writes."""
+        company = self.store.entities.company(self.company_id)
+        host = f"{company['domain'] if company else 'sandbox'}.pipedrive.com"
+        correlation_id = str(uuid.uuid4())
+        changes = [
+            ActivityChange(action, self.company_id, self.caller.user_id, before, after, host, correlation_id, bulk)
+            for before, after in rows
+        ]
+        self.webhooks.activity_changed(changes)
 
     def path_param(self, name: str) -> str:
         return str(self.request.path_params[name])
@@ -78,10 +95,11 @@ def v2_errors(handler: Handler) -> Handler:
 class Api:
     """Builds routes sharing one store, one rate limiter and one control."""
 
-    def __init__(self, store: Store, limiter: RateLimiter, control: Control) -> None:
+    def __init__(self, store: Store, limiter: RateLimiter, control: Control, webhooks: WebhookDispatcher) -> None:
         self._store = store
         self._limiter = limiter
         self._control = control
+        self._webhooks = webhooks
 
     def route(self, path: str, handler: Handler, *, method: str, cost: int, replaced_by: str | None = None) -> Route:
         """A route; with `replaced_by` (its successor, named in the 410) it is retired with v1."""
@@ -105,7 +123,7 @@ class Api:
                 headers = self._limiter.peek(caller.token, caller.company_id)
                 raise gone(replaced_by)
             headers = self._limiter.spend(caller.token, caller.company_id, cost)
-            reply = await handler(Call(request, caller, self._store))
+            reply = await handler(Call(request, caller, self._store, self._webhooks))
         except ApiError as error:
             return JSONResponse(error.body, error.status, headers={**headers, **error.headers})
         return JSONResponse(reply.body, reply.status, headers=headers)

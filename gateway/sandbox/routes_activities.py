@@ -139,6 +139,7 @@ async def add_activity(call: Call) -> Reply:
     now = utc_now()
     values = ActivityInput(call.store, call.caller).for_create(body, now=now)
     result = call.store.activities.insert(values, now=now)
+    call.activities_changed("create", [(None, call.store.activities.get(call.company_id, result.activity_id))])
     return _written(call, result, status=201)
 
 
@@ -154,23 +155,29 @@ async def update_activity(call: Call) -> Reply:
         )
     except KeyError as exc:
         raise not_found("Activity") from exc
+    call.activities_changed("change", [(current, call.store.activities.get(call.company_id, activity_id))])
     return _written(call, result, status=200)
 
 
 async def delete_activity(call: Call) -> Reply:
     activity_id = params.entity_id(call.path_param("id"))
-    deleted = call.store.activities.soft_delete(
-        call.company_id, [activity_id], user_id=call.caller.user_id, now=utc_now()
-    )
-    if not deleted:
+    if not _delete(call, [activity_id]):
         raise not_found("Activity")
     return Reply({"success": True, "data": {"id": activity_id}})
 
 
 async def delete_activities(call: Call) -> Reply:
     ids = params.id_list(call.request.query_params.get("ids"), "ids")
+    return Reply({"success": True, "data": {"id": _delete(call, ids, bulk=True)}})
+
+
+def _delete(call: Call, ids: list[int], *, bulk: bool = False) -> list[int]:
+    """Soft-delete the active ones among `ids` and tell the webhooks; the ids deleted."""
+    before = {i: call.store.activities.get(call.company_id, i) for i in dict.fromkeys(ids)}
     deleted = call.store.activities.soft_delete(call.company_id, ids, user_id=call.caller.user_id, now=utc_now())
-    return Reply({"success": True, "data": {"id": deleted}})
+    rows = [(before[i], call.store.activities.get(call.company_id, i)) for i in deleted]
+    call.activities_changed("delete", rows, bulk=bulk)
+    return deleted
 
 
 def _activity(call: Call, *, include_deleted: bool, activity_id: int | None = None) -> Record:

@@ -102,6 +102,7 @@ async def add_activity(call: Call) -> Reply:
     now = utc_now()
     values = v2_activity_input(call.store, call.caller).for_create(body, now=now)
     result = call.store.activities.insert(values, now=now)
+    call.activities_changed("create", [(None, call.store.activities.get(call.company_id, result.activity_id))])
     return _written(call, result.activity_id)
 
 
@@ -115,16 +116,19 @@ async def update_activity(call: Call) -> Reply:
         call.store.activities.update(call.company_id, activity_id, changes, user_id=call.caller.user_id, now=now)
     except KeyError as exc:
         raise v2_not_found() from exc
+    call.activities_changed("change", [(current, call.store.activities.get(call.company_id, activity_id))])
     return _written(call, activity_id)
 
 
 async def delete_activity(call: Call) -> Reply:
     activity_id = params.entity_id(call.path_param("id"))
+    before = call.store.activities.get(call.company_id, activity_id)
     deleted = call.store.activities.soft_delete(
         call.company_id, [activity_id], user_id=call.caller.user_id, now=utc_now()
     )
     if not deleted:
         raise v2_not_found()
+    call.activities_changed("delete", [(before, call.store.activities.get(call.company_id, activity_id))])
     return Reply({"success": True, "data": {"id": activity_id}})
 
 

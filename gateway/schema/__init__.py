@@ -17,6 +17,7 @@ from gateway.errors import ErrorMapping
 from .entities import ENTITY_TYPES
 from .mutations import Mutation
 from .queries import build_query_type
+from .subscriptions import Subscription
 from .types import Activity, ActivityType
 
 
@@ -31,6 +32,7 @@ def build_schema(
     return strawberry.Schema(
         query=build_query_type(),
         mutation=Mutation,
+        subscription=Subscription,
         types=[Activity, ActivityType, *ENTITY_TYPES],
         extensions=[*caps, *extensions, UpstreamCostReport, ErrorMapping],
         config=StrawberryConfig(),

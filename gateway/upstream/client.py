@@ -42,6 +42,7 @@ from .entities import (
 from .errors import UpstreamNotFound
 from .ledger import CallLedger
 from .transport import UpstreamTransport
+from .webhooks import WebhookRecord, WebhookRegistration, parse_webhook_record
 
 MAX_IDS_PER_V2_CALL = 100
 MAX_IDS_PER_BULK_DELETE = 100
@@ -231,6 +232,19 @@ class PipedriveClient:
 
     async def deals_by_ids(self, ids: Sequence[int]) -> list[DealRecord]:
         return [parse_v2_deal(item) for item in await self._by_ids(ep.DEALS_BY_IDS, ids)]
+
+    # --- webhooks ---------------------------------------------------------------------------------
+
+    async def webhooks(self) -> list[WebhookRecord]:
+        """Every webhook of the company (`GET /v1/webhooks`)."""
+        body = await self._send(ep.WEBHOOKS.call())
+        return [parse_webhook_record(item) for item in body.get("data") or () if isinstance(item, Mapping)]
+
+    async def add_webhook(self, registration: WebhookRegistration) -> WebhookRecord:
+        return parse_webhook_record((await self._send(ep.ADD_WEBHOOK.call(body=registration.body())))["data"])
+
+    async def delete_webhook(self, webhook_id: int) -> None:
+        await self._send(ep.DELETE_WEBHOOK.call(id=webhook_id))
 
     async def _by_ids(self, endpoint: Endpoint, ids: Sequence[int], **extra: str) -> list[Json]:
         """Up to 100 objects through a v2 `?ids=` list; unknown or invisible ids are simply absent."""

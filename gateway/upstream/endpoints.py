@@ -79,3 +79,8 @@ ACTIVITIES_BY_IDS = Endpoint("GET", "/v2/activities", 10, "?ids=")
 PERSONS_BY_IDS = Endpoint("GET", "/v2/persons", 10, "?ids=")
 ORGANIZATIONS_BY_IDS = Endpoint("GET", "/v2/organizations", 10, "?ids=")
 DEALS_BY_IDS = Endpoint("GET", "/v2/deals", 10, "?ids=")
+
+# --- webhooks (v1 only; there is no v2) ------------------------------------------------------------
+WEBHOOKS = Endpoint("GET", "/v1/webhooks", 10)
+ADD_WEBHOOK = Endpoint("POST", "/v1/webhooks", 10)
+DELETE_WEBHOOK = Endpoint("DELETE", "/v1/webhooks/{id}", 6)

@@ -40,6 +40,9 @@ class Record:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        defaulted = [name for name in cls.__dict__.get("__annotations__", {}) if name in cls.__dict__]
+        if defaulted:
+            raise TypeError(f"{cls.__name__}: record fields are annotations only, without defaults: {defaulted}")
         declared = {name for klass in cls.__mro__ for name in getattr(klass, "__annotations__", {})}
         cls._fields = frozenset(name for name in declared if not name.startswith("_") and name != "present")
 

@@ -107,3 +107,12 @@ def test_completion_keeps_own_fields_and_adds_the_missing_ones() -> None:
     merged = summary.completed_by(complete)
     assert (merged.name, merged.org_id, merged.active_flag) == ("New name", 9, True)
     assert {"org_id", "active_flag", "owner_id"} <= merged.present
+
+
+def test_a_record_field_with_a_default_is_refused_where_it_is_declared() -> None:
+    """A class-level default would answer every read and hide the payload's value from the lazy
+    conversion, silently; so the class itself is refused."""
+    with pytest.raises(TypeError, match="annotations only"):
+
+        class Defaulted(Record):
+            name: str | None = None

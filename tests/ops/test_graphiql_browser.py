@@ -94,13 +94,21 @@ def browser(chromium: Path, gateway_url: str, tmp_path: Path) -> Iterator[Browse
             context.close()
 
 
-def test_a_query_typed_in_graphiql_runs_against_the_sandbox(browser: Browser) -> None:
-    page = browser.page
+def run_in_graphiql(page: Page, operation: str) -> None:
+    """Replace the editor's text by `operation` and run it. GraphiQL reads the editor 100 ms after the last
+    keystroke (then stores the text); run sooner, it would still see the default document's three operations
+    and offer a menu to pick one, so the run waits for the stored text."""
     page.locator(".graphiql-query-editor .CodeMirror").click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
-    page.keyboard.insert_text(QUERY)  # as typed text arrives; key-by-key typing would trip auto-closed braces
+    page.keyboard.insert_text(operation)  # as typed text arrives; key-by-key typing would trip auto-closed braces
+    page.wait_for_function("text => window.localStorage.getItem('graphiql:query') === text", arg=operation)
     page.get_by_role("button", name="Execute query (Ctrl-Enter)").click()
+
+
+def test_a_query_typed_in_graphiql_runs_against_the_sandbox(browser: Browser) -> None:
+    page = browser.page
+    run_in_graphiql(page, QUERY)
 
     result = page.locator(".graphiql-response")
     expect(result).to_contain_text('"keyString": "call"', timeout=10_000)
@@ -118,5 +126,25 @@ def test_graphiql_docs_show_the_schema_descriptions(browser: Browser) -> None:
     expect(docs).to_contain_text("The activity types the token can see")
     docs.get_by_text("Activity", exact=True).first.click()
     expect(docs).to_contain_text("in UTC; null for an all-day activity")  # dueTime, rendered as Markdown
+    assert browser.blocked == []
+    assert browser.console_errors == []
+
+
+def test_a_subscription_in_graphiql_shows_an_activity_added_meanwhile(browser: Browser, gateway_url: str) -> None:
+    """Over WebSocket from the page itself (its CSP allows `connect-src 'self'`, which covers ws: to the same
+    host): subscribe in GraphiQL, add an activity through the gateway, see it arrive."""
+    import httpx
+
+    page = browser.page
+    run_in_graphiql(page, "subscription LiveFeed { activityEvents { action activity { subject } } }")
+    add = 'mutation { addActivity(input: {subject: "Seen live in GraphiQL", type: "call"}) { activity { id } } }'
+    result = page.locator(".graphiql-response")
+    for _ in range(50):  # until the subscription is registered (the page's socket opens asynchronously)
+        page.wait_for_timeout(200)
+        if "gateway_live_subscribers 1.0" in httpx.get(f"{gateway_url}/metrics").text:
+            break
+    httpx.post(f"{gateway_url}/graphql", json={"query": add}).raise_for_status()
+    expect(result).to_contain_text("Seen live in GraphiQL", timeout=10_000)
+    expect(result).to_contain_text('"action": "CREATED"')
     assert browser.blocked == []
     assert browser.console_errors == []

@@ -12,6 +12,7 @@ from gateway.sandbox.store.activities import (
 )
 from gateway.sandbox.store.database import MEMORY, Database, Record, open_database
 from gateway.sandbox.store.entities import Entity, EntityRepository, TokenKind
+from gateway.sandbox.store.webhooks import WebhookRepository
 
 
 class Store:
@@ -21,6 +22,7 @@ class Store:
         self.database = database
         self.activities = ActivityRepository(database)
         self.entities = EntityRepository(database)
+        self.webhooks = WebhookRepository(database)
 
     @classmethod
     def open(cls, path: str, populate: Callable[[Database], None]) -> "Store":
@@ -48,6 +50,7 @@ __all__ = [
     "Record",
     "Store",
     "TokenKind",
+    "WebhookRepository",
     "WriteResult",
     "encode_json_columns",
 ]

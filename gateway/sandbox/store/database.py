@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gateway.sandbox.store.schema import SCHEMA_VERSION, STATEMENTS
+from gateway.sandbox.store.schema import MIGRATIONS, SCHEMA_VERSION, STATEMENTS
 
 Record = dict[str, Any]
 MEMORY = ":memory:"
@@ -111,6 +111,11 @@ def _ensure_schema(database: Database, populate: Callable[[Database], None]) -> 
     # Checked inside an immediate transaction so two processes opening a new file populate it once.
     with database.transaction():
         version = database.scalar("PRAGMA user_version")
+        while version in MIGRATIONS:
+            for statement in MIGRATIONS[version]:
+                database.execute(statement)
+            version += 1
+            database.execute(f"PRAGMA user_version = {version}")
         if version == SCHEMA_VERSION:
             return
         if version != 0:

@@ -7,8 +7,9 @@ Pipedrive installation; every table carries `company_id` and every query filters
 
 from gateway.sandbox.fields import STORED_FIELDS
 
-SCHEMA_VERSION = 2
-"""Stored in `PRAGMA user_version`; a file written by another schema is refused, not migrated."""
+SCHEMA_VERSION = 3
+"""Stored in `PRAGMA user_version`. A file of an older schema listed in `MIGRATIONS` is brought up to
+date when opened; any other is refused."""
 
 _ACTIVITY_INTEGER_COLUMNS = frozenset(
     {
@@ -55,6 +56,23 @@ def _activity_column(name: str) -> str:
     required = " NOT NULL" if name in _ACTIVITY_REQUIRED_COLUMNS else ""
     return f"{name} {sql_type}{required}"
 
+
+WEBHOOKS_TABLE = """CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    owner_id INTEGER NOT NULL REFERENCES users(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    event_action TEXT NOT NULL,
+    event_object TEXT NOT NULL,
+    subscription_url TEXT NOT NULL,
+    version TEXT NOT NULL,
+    name TEXT NOT NULL,
+    http_auth_user TEXT,
+    http_auth_password TEXT,
+    add_time TEXT NOT NULL,
+    last_delivery_time TEXT,
+    last_http_status INTEGER
+)"""
 
 _ADDRESS_COLUMNS = ",\n".join(
     f"    address_{part} TEXT"
@@ -210,6 +228,7 @@ STATEMENTS: tuple[str, ...] = (
     action TEXT NOT NULL,
     time TEXT NOT NULL
 )""",
+    WEBHOOKS_TABLE,
     "CREATE INDEX activities_by_company ON activities (company_id, active_flag, id)",
     "CREATE INDEX activities_by_owner ON activities (company_id, user_id, id)",
     "CREATE INDEX activities_by_update ON activities (company_id, update_time)",
@@ -244,3 +263,6 @@ JOIN users u ON u.id = d.user_id
 LEFT JOIN persons p ON p.id = d.person_id
 LEFT JOIN organizations o ON o.id = d.org_id""",
 )
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: (WEBHOOKS_TABLE,)}
+"""From a schema version to the next: the statements that take a file there (2 -> 3: webhooks)."""
