@@ -106,13 +106,16 @@ class UpstreamTransport:
         request = self._http.build_request(
             call.method, call.path, params=call.params, json=call.body, headers=credentials.headers(), timeout=timeout
         )
-        ledger.record(call)
         started = time.perf_counter()
         try:
             response = await self._http.send(request)
         except httpx.HTTPError as exc:
             self._observer.on_response(call, 0, time.perf_counter() - started)
-            raise _transport_error(call, exc) from None
+            error = _transport_error(call, exc)
+            if _was_sent(error):
+                ledger.unanswered()
+            raise error from None
+        ledger.answered(call)
         self._observer.on_response(call, response.status_code, time.perf_counter() - started)
         snapshot = read_rate_limit(response.headers)
         if snapshot is not None:
@@ -131,6 +134,12 @@ def _transport_error(call: Call, exc: httpx.HTTPError) -> UpstreamError:
     return UpstreamUnreachable(
         f"{where}: the connection to the upstream failed ({type(exc).__name__})", endpoint=endpoint, sent=True
     )
+
+
+def _was_sent(error: UpstreamError) -> bool:
+    """Whether the request had left the gateway when it failed: only a failed connection (refused,
+    connect or pool timeout) means it had not."""
+    return not isinstance(error, UpstreamUnreachable) or error.sent
 
 
 def _decode(call: Call, response: httpx.Response) -> Json:
