@@ -141,3 +141,21 @@ async def test_cors_for_configured_origins(sandbox: Sandbox) -> None:
         )
         assert other.status_code == 400
         assert "access-control-allow-origin" not in other.headers
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/graphql", "application/x-www-form-urlencoded", None]
+)
+async def test_an_unsupported_content_type_is_told_what_to_send(
+    http: httpx.AsyncClient, sandbox: Sandbox, content_type: str | None
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    response = await http.post("/graphql", content=QUERY.encode(), headers=headers)
+    assert response.status_code == 400
+    body = response.json()
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "application/json" in error["message"] and "GET" in error["message"]
+    assert (content_type or "none") in error["message"]
+    assert body["extensions"]["upstream"] == {"calls": 0, "cost": 0}
+    assert sandbox.control.requests == []
