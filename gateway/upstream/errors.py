@@ -10,7 +10,9 @@
     │   └── UpstreamServerError      5xx and any other unexpected status
     ├── UpstreamTimeout              no answer in time
     ├── UpstreamUnreachable          the connection failed (sent says whether the request may have arrived)
-    └── UpstreamBadResponse          an answer that is not the documented JSON envelope
+    ├── UpstreamBadResponse          an answer that is not the documented JSON envelope
+    └── UpstreamUnsendable           a request that cannot be put on the wire (a value too long for a URL):
+                                     nothing was sent
 
 `message` says where it happened (`GET /v1/activities/{id}: upstream answered 400`) and is meant for
 logs; `upstream_message` is the upstream's own words (its envelope's `error`), kept apart so that
@@ -82,6 +84,10 @@ class UpstreamUnreachable(UpstreamError):
 
 
 class UpstreamBadResponse(UpstreamError):
+    pass
+
+
+class UpstreamUnsendable(UpstreamError):
     pass
 
 

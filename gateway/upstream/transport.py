@@ -17,7 +17,14 @@ import httpx
 
 from .credentials import Credentials
 from .endpoints import Call, Json
-from .errors import UpstreamBadResponse, UpstreamError, UpstreamTimeout, UpstreamUnreachable, error_for_status
+from .errors import (
+    UpstreamBadResponse,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnreachable,
+    UpstreamUnsendable,
+    error_for_status,
+)
 from .ledger import CallLedger
 from .observer import NullObserver, UpstreamObserver
 from .ratelimit import RateLimitGates, read_rate_limit, retry_after
@@ -103,9 +110,19 @@ class UpstreamTransport:
     async def _send_once(
         self, call: Call, credentials: Credentials, ledger: CallLedger, timeout: httpx.Timeout
     ) -> Json:
-        request = self._http.build_request(
-            call.method, call.path, params=call.params, json=call.body, headers=credentials.headers(), timeout=timeout
-        )
+        try:
+            request = self._http.build_request(
+                call.method,
+                call.path,
+                params=call.params,
+                json=call.body,
+                headers=credentials.headers(),
+                timeout=timeout,
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError) as exc:  # a client's value too long for a URL, or not text
+            raise UpstreamUnsendable(
+                f"{call.endpoint}: the request cannot be sent ({exc})", endpoint=call.endpoint.label
+            ) from None
         started = time.perf_counter()
         try:
             response = await self._http.send(request)
