@@ -12,6 +12,7 @@ send) are refused with a 4xx either way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ from gateway.edge.refusals import request_error_response
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
+_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins escaped pairs: any left is unpaired
 _UNSUPPORTED_CONTENT_TYPE = "Unsupported content type"  # Strawberry's reason (strawberry/http/async_base_view.py)
 _STATE_KEY = "graphql_request_error"  # on request.state once a result is sent as graphql-response+json
 
@@ -124,6 +126,8 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             raise HTTPException(400, "Unable to parse request body as JSON") from exc
         if not isinstance(value, (dict, list)):
             raise HTTPException(400, "Expected a JSON object.")
+        if _holds_a_lone_surrogate(value):
+            raise HTTPException(400, "Unable to parse request body as JSON: a string escapes an unpaired surrogate.")
         return value
 
     async def parse_http_body(self, request: Any) -> Any:
@@ -149,6 +153,24 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             '{"query": "...", "variables": {...}}; or send a query with GET, its `query`, `variables` and '
             "`operationName` in the URL."
         )
+
+
+def _holds_a_lone_surrogate(value: object) -> bool:
+    """Whether a parsed JSON value holds a string with an unpaired surrogate (JSON may escape one, as
+    `\\ud800`; it is no Unicode character, graphql-core refuses it in a document, and neither
+    the upstream request nor a response quoting it could be encoded as UTF-8)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _refusal(request: Request, exc: HTTPException) -> Response:
