@@ -75,3 +75,10 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .gateway .pytest_cache $(EXPLORER)/node_modules
+
+# A longer pass of the schema fuzzer (tests/resilience/test_schema_fuzz.py): FUZZ_EXAMPLES operations
+# per token and kind (the suite runs 50), then its figures.
+FUZZ_EXAMPLES ?= 1000
+.PHONY: fuzz
+fuzz: $(STAMP)
+	GATEWAY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GATEWAY_FUZZ_REPORT=1 $(BIN)/pytest -q -s tests/resilience/test_schema_fuzz.py
