@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.errors import BadUserInput
@@ -44,6 +44,10 @@ texts = st.one_of(
 )
 
 
+TOTAL = settings(deadline=None, database=None)
+
+
+@TOTAL
 @given(raw=texts)
 def test_decode_id_gives_an_id_or_bad_user_input(raw: str) -> None:
     try:
@@ -54,6 +58,7 @@ def test_decode_id_gives_an_id_or_bad_user_input(raw: str) -> None:
         assert 0 < value <= MAX_PIPEDRIVE_ID
 
 
+@TOTAL
 @given(raw=texts)
 def test_parse_numeric_id_never_raises(raw: str) -> None:
     value = parse_numeric_id(raw)
