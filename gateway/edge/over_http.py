@@ -6,8 +6,8 @@ did not parse or validate, a variable did not coerce: nothing was executed) is a
 `data` entry, while an executed operation is a 200 even when fields failed. A client asking only for
 `application/json` (or anything else, or nothing) gets `application/json` and 200 for every
 well-formed request, as before the spec. Requests that are not well-formed GraphQL-over-HTTP requests
-(unreadable JSON, no query, a mutation over GET, a body that is not JSON: the refusal says what to
-send) are refused with a 4xx either way.
+(unreadable JSON, JSON escaping an unpaired surrogate, no query, a mutation over GET, a content type
+other than JSON, whose refusal says what to send) are refused with a 4xx either way.
 """
 
 from __future__ import annotations
