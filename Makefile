@@ -11,7 +11,7 @@ CODEGEN := $(VENV)/codegen
 CODEGEN_STAMP := $(CODEGEN)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test check schema bench bench-live clean browser codegen vendor-graphiql
+.PHONY: run test check schema bench bench-live clean browser codegen vendor-graphiql fuzz
 
 # The pip that comes with Python 3.11+ installs everything here: no upgrade, one download fewer.
 $(BIN)/python:
@@ -80,3 +80,9 @@ schema: $(RUN_STAMP)
 
 clean:
 	rm -rf $(VENV) .gateway .pytest_cache build dist *.egg-info
+
+# A longer pass of the schema fuzzer (tests/resilience/test_schema_fuzz.py): FUZZ_EXAMPLES operations
+# per token and kind (the suite runs 50), then its figures.
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(TEST_STAMP)
+	GATEWAY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GATEWAY_FUZZ_REPORT=1 $(BIN)/pytest -q -s tests/resilience/test_schema_fuzz.py

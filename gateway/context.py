@@ -160,7 +160,9 @@ class Context:
     def release(self) -> None:
         """Once the operation is answered, drop what its loaders hold. The context, its loaders and
         their batch functions refer to one another, so the page's records would otherwise wait for the
-        cycle collector; freed now, they cost it nothing (README, Benchmarks)."""
+        cycle collector; freed now, they cost it nothing (README, Benchmarks). No call is sent for it
+        from now on: a batch a cancelled resolver scheduled would spend budget nobody counts."""
+        self.ledger.close()
         self.loaders.release()
 
     @property

@@ -28,6 +28,7 @@ from gateway.upstream.errors import (
     UpstreamTimeout,
     UpstreamUnauthorized,
     UpstreamUnreachable,
+    UpstreamUnsendable,
 )
 
 logger = logging.getLogger("gateway.errors")
@@ -97,6 +98,8 @@ def code_for_upstream(error: UpstreamError) -> tuple[str, str, dict[str, object]
         return RATE_LIMITED, "The upstream's rate limit was reached; try again later.", {"retryAfter": retry_after}
     if isinstance(error, UpstreamRejected):
         return BAD_USER_INPUT, f"The upstream rejected the request: {upstream_text(error)}", {}
+    if isinstance(error, UpstreamUnsendable):
+        return BAD_USER_INPUT, "A value is too long (or not text) to be sent to the upstream.", {}
     if isinstance(error, UpstreamNotFound):
         return UPSTREAM_ERROR, "The upstream could not find a resource it was asked for.", {}
     if isinstance(error, UpstreamGone):

@@ -6,11 +6,13 @@ did not parse or validate, a variable did not coerce: nothing was executed) is a
 `data` entry, while an executed operation is a 200 even when fields failed. A client asking only for
 `application/json` (or anything else, or nothing) gets `application/json` and 200 for every
 well-formed request, as before the spec. Requests that are not well-formed GraphQL-over-HTTP requests
-(unreadable JSON, no query, a mutation over GET) are refused with a 4xx either way.
+(unreadable JSON, JSON escaping an unpaired surrogate, no query, a mutation over GET, a content type
+other than JSON, whose refusal says what to send) are refused with a 4xx either way.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +31,8 @@ from gateway.edge.refusals import request_error_response
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
+_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads joins escaped pairs: any left is unpaired
+_UNSUPPORTED_CONTENT_TYPE = "Unsupported content type"  # Strawberry's reason (strawberry/http/async_base_view.py)
 _STATE_KEY = "graphql_request_error"  # on request.state once a result is sent as graphql-response+json
 
 
@@ -122,13 +126,51 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             raise HTTPException(400, "Unable to parse request body as JSON") from exc
         if not isinstance(value, (dict, list)):
             raise HTTPException(400, "Expected a JSON object.")
+        if _holds_a_lone_surrogate(value):
+            raise HTTPException(400, "Unable to parse request body as JSON: a string escapes an unpaired surrogate.")
         return value
 
     async def parse_http_body(self, request: Any) -> Any:
-        data = await super().parse_http_body(request)
+        try:
+            data = await super().parse_http_body(request)
+        except HTTPException as exc:
+            if exc.reason == _UNSUPPORTED_CONTENT_TYPE:
+                raise HTTPException(exc.status_code, self._what_to_send(request.content_type)) from exc
+            raise
         if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, (str, type(None))):
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null, if provided.")
         return data
+
+    def _what_to_send(self, content_type: str | None) -> str:
+        """Strawberry's refusal of a body it cannot read, saying what it reads: JSON (and multipart
+        uploads when they are on), or a GET with the query in the URL."""
+        accepted = f"`Content-Type: {APPLICATION_JSON}`" + (
+            " (or `multipart/form-data` for uploads)" if self.multipart_uploads_enabled else ""
+        )
+        sent = repr(content_type[:64]) if content_type else "none"
+        return (
+            f"Unsupported content type {sent}: POST the operation as JSON with {accepted}, a body like "
+            '{"query": "...", "variables": {...}}; or send a query with GET, its `query`, `variables` and '
+            "`operationName` in the URL."
+        )
+
+
+def _holds_a_lone_surrogate(value: object) -> bool:
+    """Whether a parsed JSON value holds a string with an unpaired surrogate (JSON may escape one, as
+    `\\ud800`; it is no Unicode character, graphql-core refuses it in a document, and neither
+    the upstream request nor a response quoting it could be encoded as UTF-8)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _refusal(request: Request, exc: HTTPException) -> Response:

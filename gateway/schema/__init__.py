@@ -12,6 +12,7 @@ from gateway.engine.cost_report import UpstreamCostReport
 from gateway.engine.document_cache import DocumentStore
 from gateway.engine.execution import PlanExecutor
 from gateway.engine.limits import ExtensionFactory, limit_extensions
+from gateway.engine.operation_selection import SpecSchema
 from gateway.errors import ErrorMapping
 
 from .entities import ENTITY_TYPES
@@ -27,9 +28,10 @@ def build_schema(
     limits: QueryLimits | None = None,
 ) -> strawberry.Schema:
     """The schema; the query caps of `limits` (default `QueryLimits()`) are checked before any resolver
-    runs, and each distinct query text is parsed and validated once (`gateway.engine.document_cache`)."""
+    runs, each distinct query text is parsed and validated once (`gateway.engine.document_cache`), and
+    the operation that runs is chosen as the GraphQL spec says (`gateway.engine.operation_selection`)."""
     caps = limit_extensions(limits or QueryLimits(), before_node_cost=[DocumentStore().extension()])
-    return strawberry.Schema(
+    return SpecSchema(
         query=build_query_type(),
         mutation=Mutation,
         subscription=Subscription,

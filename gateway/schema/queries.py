@@ -19,6 +19,7 @@ from gateway.upstream.activities import ActivityRecord, ActivityTypeRecord
 
 from .connections import ActivityConnection, CollectionSource, ListSource
 from .ids import decode_id
+from .nodes import resolve_node, resolve_nodes
 from .types import Activity, ActivityType
 
 Described = strawberry.argument
@@ -72,9 +73,15 @@ def build_query_type() -> type:
 
     @strawberry.type(description="Reads.")
     class Query:
-        node: relay.Node | None = relay.node(description="Any object by its global id; null when it does not exist.")
-        nodes: list[relay.Node | None] = relay.node(
-            description="Objects by their global ids, in order; null where one does not exist."
+        node = strawberry.field(
+            resolver=resolve_node,
+            graphql_type=relay.Node | None,
+            description="Any object by its global id; null when it does not exist.",
+        )
+        nodes = strawberry.field(
+            resolver=resolve_nodes,
+            graphql_type=list[relay.Node | None],
+            description="Objects by their global ids, in order; null where one does not exist.",
         )
         activity = strawberry.field(
             resolver=resolve_activity,

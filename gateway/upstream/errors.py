@@ -11,7 +11,10 @@
     │   └── UpstreamServerError      5xx and any other unexpected status
     ├── UpstreamTimeout              no answer in time
     ├── UpstreamUnreachable          the connection failed (sent says whether the request may have arrived)
-    └── UpstreamBadResponse          an answer that is not the documented JSON envelope
+    ├── UpstreamBadResponse          an answer that is not the documented JSON envelope
+    └── UpstreamUnsendable           a request that cannot be put on the wire (a value too long for a URL):
+        │                            nothing was sent
+        └── OperationAnswered        the GraphQL operation it was for is answered already: nothing was sent
 
 `message` says where it happened (`GET /v1/activities/{id}: upstream answered 400`) and is meant for
 logs; `upstream_message` is the upstream's own words (its envelope's `error`), kept apart so that
@@ -90,6 +93,16 @@ class UpstreamUnreachable(UpstreamError):
 
 class UpstreamBadResponse(UpstreamError):
     pass
+
+
+class UpstreamUnsendable(UpstreamError):
+    pass
+
+
+class OperationAnswered(UpstreamUnsendable):
+    """A call for an operation that is answered already: a batch its cancelled resolver scheduled
+    (graphql-core cancels the resolvers still waiting when a sibling's error nulls the data). Sent,
+    it would spend budget that no cost report counts, for an answer nobody reads."""
 
 
 _BY_STATUS: dict[int, type[UpstreamHTTPError]] = {

@@ -18,7 +18,15 @@ import orjson
 
 from .credentials import Credentials
 from .endpoints import Call, Json
-from .errors import UpstreamBadResponse, UpstreamError, UpstreamTimeout, UpstreamUnreachable, error_for_status
+from .errors import (
+    OperationAnswered,
+    UpstreamBadResponse,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnreachable,
+    UpstreamUnsendable,
+    error_for_status,
+)
 from .ledger import CallLedger
 from .observer import NullObserver, UpstreamObserver
 from .ratelimit import RateLimitGates, read_rate_limit, retry_after
@@ -83,6 +91,10 @@ class UpstreamTransport:
 
     async def _send_with_retries(self, call: Call, credentials: Credentials, ledger: CallLedger) -> Json:
         async def attempt(deadline: float) -> Json:
+            if ledger.closed:
+                raise OperationAnswered(
+                    f"{call.endpoint}: not sent, the operation is answered", endpoint=call.endpoint.label
+                )
             await self._gates.wait_turn(credentials, self._observer, deadline)
             return await self._send_once(call, credentials, ledger, self._attempt_timeout(deadline))
 
@@ -104,16 +116,29 @@ class UpstreamTransport:
     async def _send_once(
         self, call: Call, credentials: Credentials, ledger: CallLedger, timeout: httpx.Timeout
     ) -> Json:
-        request = self._http.build_request(
-            call.method, call.path, params=call.params, json=call.body, headers=credentials.headers(), timeout=timeout
-        )
-        ledger.record(call)
+        try:
+            request = self._http.build_request(
+                call.method,
+                call.path,
+                params=call.params,
+                json=call.body,
+                headers=credentials.headers(),
+                timeout=timeout,
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError) as exc:  # a client's value too long for a URL, or not text
+            raise UpstreamUnsendable(
+                f"{call.endpoint}: the request cannot be sent ({exc})", endpoint=call.endpoint.label
+            ) from None
         started = time.perf_counter()
         try:
             response = await self._http.send(request)
         except httpx.HTTPError as exc:
             self._observer.on_response(call, 0, time.perf_counter() - started)
-            raise _transport_error(call, exc) from None
+            error = _transport_error(call, exc)
+            if _was_sent(error):
+                ledger.unanswered()
+            raise error from None
+        ledger.answered(call)
         self._observer.on_response(call, response.status_code, time.perf_counter() - started)
         snapshot = read_rate_limit(response.headers)
         if snapshot is not None:
@@ -132,6 +157,12 @@ def _transport_error(call: Call, exc: httpx.HTTPError) -> UpstreamError:
     return UpstreamUnreachable(
         f"{where}: the connection to the upstream failed ({type(exc).__name__})", endpoint=endpoint, sent=True
     )
+
+
+def _was_sent(error: UpstreamError) -> bool:
+    """Whether the request had left the gateway when it failed: only a failed connection (refused,
+    connect or pool timeout) means it had not."""
+    return not isinstance(error, UpstreamUnreachable) or error.sent
 
 
 def _decode(call: Call, response: httpx.Response) -> Json:

@@ -3,6 +3,8 @@ requests, and CORS only when configured."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -10,7 +12,7 @@ from gateway.app import create_app
 from gateway.config import Settings
 from gateway.edge.over_http import prefers_graphql_response
 from gateway.sandbox import Sandbox
-from tests.support import running
+from tests.support import error_codes, running
 
 pytestmark = pytest.mark.anyio
 
@@ -96,7 +98,6 @@ async def test_a_mutation_over_get_is_refused_and_not_run(http: httpx.AsyncClien
         (b'{"query": 5}', "application/json"),
         (b'{"query": "{ activityTypes { name } }", "variables": "x"}', "application/json"),
         (b'{"query": "{ activityTypes { name } }", "operationName": 5}', "application/json"),
-        (b'{"query": "query A { activityTypes { name } }", "operationName": "B"}', "application/json"),
         (b"query=%7B%7D", "application/x-www-form-urlencoded"),
     ],
 )
@@ -142,3 +143,55 @@ async def test_cors_for_configured_origins(sandbox: Sandbox) -> None:
         )
         assert other.status_code == 400
         assert "access-control-allow-origin" not in other.headers
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/graphql", "application/x-www-form-urlencoded", None]
+)
+async def test_an_unsupported_content_type_is_told_what_to_send(
+    http: httpx.AsyncClient, sandbox: Sandbox, content_type: str | None
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    response = await http.post("/graphql", content=QUERY.encode(), headers=headers)
+    assert response.status_code == 400
+    body = response.json()
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "application/json" in error["message"] and "GET" in error["message"]
+    assert (content_type or "none") in error["message"]
+    assert body["extensions"]["upstream"] == {"calls": 0, "cost": 0}
+    assert sandbox.control.requests == []
+
+
+LONE_SURROGATE = [
+    pytest.param(
+        "query($t: [String!]) { activities(first: 1, types: $t) { nodes { id } } }", {"t": ["\ud800"]}, id="filter"
+    ),
+    pytest.param(
+        'mutation($s: String!) { addActivity(input: {subject: $s, type: "call"}) { activity { id } } }',
+        {"s": "a\udfffb"},
+        id="mutation-input",
+    ),
+    pytest.param("{ activityTypes { name } }", {"\udc80": 1}, id="variable-name"),
+]
+
+
+@pytest.mark.parametrize(("query", "variables"), LONE_SURROGATE)
+async def test_json_strings_that_are_not_unicode_text_are_refused(
+    http: httpx.AsyncClient, sandbox: Sandbox, query: str, variables: dict[str, object]
+) -> None:
+    """JSON may escape an unpaired surrogate (\\ud800), which is no Unicode character: refused as
+    graphql-core refuses it in a document, before anything runs."""
+    content = json.dumps({"query": query, "variables": variables})  # ensure_ascii: the surrogate as \ud800
+    response = await http.post("/graphql", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert error_codes(response.json()) == ["BAD_USER_INPUT"]
+    assert sandbox.control.requests == []
+
+
+async def test_get_variables_that_are_not_unicode_text_are_refused(http: httpx.AsyncClient, sandbox: Sandbox) -> None:
+    query = "query($t: [String!]) { activities(first: 1, types: $t) { nodes { id } } }"
+    params = {"query": query, "variables": json.dumps({"t": ["\ud800"]})}
+    response = await http.get("/graphql", params=params, headers={"accept": "application/json"})
+    assert response.status_code == 400, response.text
+    assert sandbox.control.requests == []

@@ -1,13 +1,21 @@
 """`extensions.upstream` {calls, cost} is on every response: served, failed, or rejected before any
-upstream call (then 0, 0)."""
+upstream call (then 0, 0). `calls` counts the requests sent upstream, `cost` the rate-limit budget of
+those the upstream answered (any status): a connection that failed before the request was sent is
+neither, a request sent but never answered (timed out, connection dropped) is a call without cost."""
 
 from __future__ import annotations
+
+import asyncio
+from typing import Any
 
 import httpx
 import pytest
 
+from gateway.app import create_app
+from gateway.config import Settings, Timeouts
 from gateway.sandbox import Fault, Sandbox
-from tests.support import GraphQLClient, error_codes
+from gateway.upstream.retry import RetryPolicy
+from tests.support import FakeClock, GraphQLClient, error_codes, free_port, running
 
 pytestmark = pytest.mark.anyio
 
@@ -77,3 +85,76 @@ async def test_a_request_refused_before_graphql_runs_is_a_graphql_shaped_answer(
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["extensions"]["upstream"] == NOTHING
     assert sandbox.control.requests == []
+
+
+# --- what counts: `calls` are requests sent, `cost` the budget of those the upstream answered ------------
+
+LIST = "/api/v1/activities"
+PAGE = "{ activities(first: 2) { nodes { subject } } }"
+
+
+def spent(body: dict[str, Any]) -> tuple[int, int]:
+    upstream = body["extensions"]["upstream"]
+    return upstream["calls"], upstream["cost"]
+
+
+async def test_answered_failures_count_in_calls_and_cost(gql: GraphQLClient, sandbox: Sandbox) -> None:
+    sandbox.control.inject(Fault(kind="status", status=429, retry_after=1, method="GET", path=LIST))
+    sandbox.control.inject(Fault(kind="status", status=500, method="GET", path=LIST))
+    body = await gql(PAGE)
+    assert error_codes(body) == ["UPSTREAM_ERROR"]
+    assert spent(body) == (2, 40)  # a 429, then a 500: both answered, both spent budget
+
+
+async def test_refused_connections_are_neither_calls_nor_cost(gql: GraphQLClient, sandbox: Sandbox) -> None:
+    sandbox.control.inject(Fault(kind="refuse", times=50, method="GET", path=LIST))
+    body = await gql(PAGE)
+    assert error_codes(body) == ["UPSTREAM_ERROR"]
+    assert spent(body) == (0, 0)  # four attempts, none reached the upstream
+
+
+async def test_refused_then_answered_counts_the_answer_only(gql: GraphQLClient, sandbox: Sandbox) -> None:
+    sandbox.control.inject(Fault(kind="refuse", times=2, method="GET", path=LIST))
+    body = await gql(PAGE)
+    assert "errors" not in body
+    assert spent(body) == (1, 20)
+
+
+async def test_dropped_connections_are_calls_without_cost(gql: GraphQLClient, sandbox: Sandbox) -> None:
+    sandbox.control.inject(Fault(kind="drop", times=2, method="GET", path=LIST))
+    body = await gql(PAGE)
+    assert "errors" not in body
+    assert spent(body) == (3, 20)  # sent three times, answered once
+
+
+async def test_an_unreachable_upstream_reports_nothing_spent(settings: Settings, clock: FakeClock) -> None:
+    unreachable = settings.replace(upstream_url=f"http://127.0.0.1:{free_port()}/api", api_token="token")
+    policy = RetryPolicy(unreachable.retry, sleep=clock.sleep, clock=clock, jitter=lambda: 0.5)
+    async with running(create_app(unreachable, retry_policy=policy)) as http:
+        body = await GraphQLClient(http)(PAGE)
+    assert error_codes(body) == ["UPSTREAM_ERROR"]
+    assert len(clock.slept) == 3  # the first attempt and three retries
+    assert body["extensions"]["upstream"] == NOTHING
+
+
+class TestTimeouts:
+    @pytest.fixture
+    def settings(self) -> Settings:
+        return Settings(timeouts=Timeouts(read=0.05))
+
+    async def test_a_request_that_timed_out_is_a_call_without_cost(self, gql: GraphQLClient, sandbox: Sandbox) -> None:
+        sandbox.control.inject(Fault(kind="delay", delay_s=5.0, times=50, method="GET", path=LIST))
+        body = await gql(PAGE)
+        assert error_codes(body) == ["UPSTREAM_ERROR"]
+        assert spent(body) == (4, 0)
+
+
+async def test_no_upstream_call_is_made_after_the_answer(gql: GraphQLClient, sandbox: Sandbox) -> None:
+    """Found by the schema fuzzer: `node` starts a batched lookup, `activities` then fails and nulls the
+    whole data; graphql-core cancels the waiting `node` resolver, but the loader's batch goes on and
+    would call the upstream after the answer, which reported nothing spent. Once answered, the
+    operation sends nothing more."""
+    body = await gql('{ node(id: "QWN0aXZpdHk6Mw==") { id } activities(first: 0, last: 0) { pageInfo { endCursor } } }')
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    await asyncio.sleep(0.2)
+    assert len(sandbox.control.requests) == body["extensions"]["upstream"]["calls"]

@@ -96,3 +96,15 @@ def test_upstream_text_reaching_a_client_is_bounded_and_names_no_endpoint() -> N
     assert len(text) == MAX_UPSTREAM_TEXT and text.startswith("Person 999999 x")
     assert "/v1/" not in text and "POST" not in text
     assert upstream_text(UpstreamRejected("GET /v1/users: upstream answered 400")) == "no reason given"
+
+
+@pytest.mark.parametrize("field", ["activities", "activitiesCollection"])
+async def test_a_value_too_long_for_an_upstream_url_is_bad_user_input(
+    gql: GraphQLClient, sandbox: Sandbox, field: str
+) -> None:
+    query = f"query($t: [String!]) {{ {field}(first: 1, types: $t) {{ nodes {{ id }} }} }}"
+    body = await gql(query, {"t": ["x" * 70_000]})
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "too long" in body["errors"][0]["message"]
+    assert body["extensions"]["upstream"] == {"calls": 0, "cost": 0}
+    assert sandbox.control.requests == []
