@@ -22,7 +22,7 @@ from gateway.upstream.writes import ActivityChanges, v1_body
 from . import cursors
 from .cursors import Anchor, OffsetCursor, V1CollectionCursor
 from .deletion import Deletion, deleted_by_an_earlier_attempt
-from .pages import Page
+from .pages import Page, empty_page
 from .window import Window
 
 MAX_PAGE_LIMIT = 500
@@ -55,20 +55,20 @@ class V1Activities:
     async def collection_page(self, query: CollectionQuery, window: Window) -> Page:
         position = _collection_position(window.after)
         if window.size == 0:
-            return Page([], has_next=False, has_previous=window.after is not None)
+            return empty_page(has_next=False, has_previous=window.after is not None)
         limit = min(MAX_PAGE_LIMIT, position.skip + window.size)
         page = await self._client().activities_collection(query, cursor=position.upstream, limit=limit)
-        edges: list[tuple[str, ActivityRecord]] = []
-        for index in range(position.skip, len(page.items)):
-            record = page.items[index]
-            at_end = index == len(page.items) - 1 and page.next_cursor is not None
-            cursor = (
-                V1CollectionCursor(page.next_cursor, 0, Anchor(record.id))
-                if at_end
-                else V1CollectionCursor(position.upstream, index + 1, Anchor(record.id))
-            )
-            edges.append((cursors.encode("collection", cursor), record))
-        return Page(edges, has_next=page.next_cursor is not None, has_previous=window.after is not None)
+        records = page.items[position.skip :]
+        last = len(page.items) - 1
+
+        def cursor(at: int) -> str:
+            index = position.skip + at
+            anchor = Anchor(page.items[index].id)
+            if index == last and page.next_cursor is not None:
+                return cursors.encode("collection", V1CollectionCursor(page.next_cursor, 0, anchor))
+            return cursors.encode("collection", V1CollectionCursor(position.upstream, index + 1, anchor))
+
+        return Page(records, cursor, has_next=page.next_cursor is not None, has_previous=window.after is not None)
 
     async def get(self, activity_id: int) -> ActivityAnswer | None:
         return await self._client().get_activity(activity_id)
@@ -139,11 +139,12 @@ class V1Activities:
 
 
 def _offset_page(page: OffsetPage, start: int, *, has_next: bool) -> Page:
-    edges = [
-        (cursors.encode("activities", OffsetCursor(start + i, Anchor(record.id))), record)
-        for i, record in enumerate(page.items)
-    ]
-    return Page(edges, has_next=has_next, has_previous=start > 0, related=page.related)
+    records = page.items
+
+    def cursor(index: int) -> str:
+        return cursors.encode("activities", OffsetCursor(start + index, Anchor(records[index].id)))
+
+    return Page(records, cursor, has_next=has_next, has_previous=start > 0, related=page.related)
 
 
 def _collection_position(after: str | None) -> V1CollectionCursor:

@@ -30,7 +30,7 @@ from gateway.upstream.writes import ActivityChanges, v2_body
 from . import cursors
 from .cursors import Connection, Direction, OffsetCursor, ScanCursor, Sort, V1CollectionCursor
 from .deletion import Deletion, deleted_by_an_earlier_attempt
-from .pages import Page
+from .pages import Page, empty_page
 from .scan import START, Fetch, Order, Outcome, Position, Scan
 from .window import Window
 
@@ -59,7 +59,7 @@ class V2Activities:
         cursor = window.before if window.backward else window.after
         start = _position("activities", cursor, sort, direction)
         if window.size == 0:
-            return Page([], has_next=window.before is not None, has_previous=window.after is not None)
+            return empty_page(has_next=window.before is not None, has_previous=window.after is not None)
         scan = Scan(
             fetch=self._fetch(_list_params(query, owner), sort, direction),
             order=Order(sort, direction),
@@ -75,7 +75,7 @@ class V2Activities:
             raise Forbidden(FORBIDDEN_MESSAGE)
         start = _position("collection", window.after, "id", "asc")
         if window.size == 0:
-            return Page([], has_next=False, has_previous=window.after is not None)
+            return empty_page(has_next=False, has_previous=window.after is not None)
         types = frozenset(query.types or ())
         scan = Scan(
             fetch=self._fetch(_collection_params(query), "id", "asc"),
@@ -189,12 +189,16 @@ def _page(connection: Connection, scan: Scan, outcome: Outcome, window: Window) 
     def encode(position: Position) -> str:
         return cursors.encode(connection, ScanCursor(order.sort, order.direction, position.upstream, position.anchor))
 
-    edges = [(encode(found.after), found.record) for found in outcome.found]
+    found = outcome.found if not window.backward else outcome.found[::-1]
+    records = [each.record for each in found]
+
+    def cursor(index: int) -> str:
+        return encode(found[index].after)
+
     resume = encode(outcome.resume) if outcome.capped else None
     if not window.backward:
-        return Page(edges, has_next=outcome.more, has_previous=window.after is not None, end_cursor=resume)
-    edges.reverse()
-    return Page(edges, has_next=window.before is not None, has_previous=outcome.more, start_cursor=resume)
+        return Page(records, cursor, has_next=outcome.more, has_previous=window.after is not None, end_cursor=resume)
+    return Page(records, cursor, has_next=window.before is not None, has_previous=outcome.more, start_cursor=resume)
 
 
 def _list_params(query: ActivityListQuery, owner: int) -> dict[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from aiodataloader import DataLoader
 
@@ -22,6 +23,34 @@ from gateway.upstream.entities import Me, RelatedObjects
 
 from .observer import LoaderObserver
 from .per_token import PerToken
+
+
+class ByIdLoader(DataLoader[int, ActivityRecord | None]):
+    """The batched lookup by id, answering first from the records in hand (a page's rows, a write's
+    answer). A record in hand becomes the loader's cached answer only when its id is looked up: a page of
+    100 costs a dict entry a row, not a future."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_hand: dict[int, ActivityRecord] = {}
+
+    def remember(self, record: ActivityRecord) -> None:
+        self.clear(record.id)
+        self._in_hand[record.id] = record
+
+    def load(self, key: int) -> asyncio.Future[ActivityRecord | None]:
+        known = self._in_hand.pop(key, None)
+        if known is not None and V2_FIELDS <= known.present:  # else a lookup would lack fields it promises
+            self.prime(key, known)
+        return super().load(key)
+
+    def clear(self, key: int) -> ByIdLoader:
+        self._in_hand.pop(key, None)
+        return super().clear(key)
+
+    def clear_all(self) -> ByIdLoader:
+        self._in_hand.clear()
+        return super().clear_all()
 
 
 class ActivityLoaders:
@@ -40,9 +69,7 @@ class ActivityLoaders:
         self._me = me
         self._observer = observer
         self._on_related = on_related
-        self.by_id: DataLoader[int, ActivityRecord | None] = DataLoader(
-            self._load_by_ids, max_batch_size=MAX_IDS_PER_V2_CALL
-        )
+        self.by_id = ByIdLoader(self._load_by_ids, max_batch_size=MAX_IDS_PER_V2_CALL)
         self.detail: DataLoader[int, ActivityRecord | None] = DataLoader(self._load_details)
 
     async def _load_by_ids(self, ids: list[int]) -> list[ActivityRecord | None]:
@@ -68,8 +95,7 @@ class ActivityLoaders:
 
     def remember(self, record: ActivityRecord) -> None:
         """Data already in hand: a record carrying every v2 field answers later lookups of the same id."""
-        if V2_FIELDS <= record.present:
-            self.by_id.clear(record.id).prime(record.id, record)
+        self.by_id.remember(record)
 
     def release(self) -> None:
         self.by_id.clear_all()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry import relay
@@ -46,6 +46,10 @@ class CollectionSource(Iterable[ActivityRecord]):
 @strawberry.type(name="ActivityConnection", description="A page of activities.")
 class ActivityConnection(relay.Connection[Activity]):
     nodes: list[Activity] = strawberry.field(description="The activities of this page, in edge order.")
+    edges: list[relay.Edge[Activity]] = strawberry.field(
+        resolver=lambda root: _edges(root), description="Contains the nodes in this connection"
+    )
+    page: strawberry.Private[Page]
 
     @classmethod
     def resolve_connection(  # type: ignore[override]  # takes the source, not Strawberry's node iterable
@@ -65,15 +69,19 @@ class ActivityConnection(relay.Connection[Activity]):
 
     @classmethod
     def build(cls, page: Page) -> ActivityConnection:
-        # The nodes are the records themselves, served as Activity (Strawberry types them as its Node).
-        edges = [relay.Edge(cursor=c, node=record) for c, record in page.edges]  # type: ignore[type-var]
         page_info = relay.PageInfo(
             has_next_page=page.has_next,
             has_previous_page=page.has_previous,
             start_cursor=page.start_cursor,
             end_cursor=page.end_cursor,
         )
-        return cls(page_info=page_info, edges=edges, nodes=page.records)  # type: ignore[arg-type]  # records too
+        return cls(page_info=page_info, nodes=page.records, page=page)  # type: ignore[arg-type]  # records too
+
+
+def _edges(connection: ActivityConnection) -> list[relay.Edge[Activity]]:
+    """Made when selected: a page's cursors are encoded only for a query that reads them."""
+    # The nodes are the records themselves, served as Activity (Strawberry types them as its Node).
+    return [relay.Edge(cursor=c, node=cast(Activity, record)) for c, record in connection.page.edges()]
 
 
 async def _resolve(source: ListSource | CollectionSource, window: Window, info: Info) -> ActivityConnection:
