@@ -9,7 +9,7 @@ import pytest
 
 from gateway.sandbox import DEMO_NONADMIN_TOKEN, Sandbox
 from gateway.schema.ids import encode_id
-from tests.support import GraphQLClient, error_codes
+from tests.support import API_VERSIONS, GraphQLClient, error_codes
 
 pytestmark = pytest.mark.anyio
 
@@ -272,6 +272,7 @@ async def test_collection_is_forbidden_for_non_admins(gql: GraphQLClient) -> Non
 # --- argument errors -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("api_version", API_VERSIONS)  # v2: the cursor is read before asking anything
 @pytest.mark.parametrize(
     ("query", "variables"),
     [
