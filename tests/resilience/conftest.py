@@ -9,11 +9,17 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.config import Settings
+from gateway.config import ApiMode, Settings
 from gateway.sandbox import SEED_TEST_DAY, Sandbox
 from gateway.sandbox.ratelimit import DEFAULT_BURST_LIMIT
 from gateway.upstream.retry import RetryPolicy
-from tests.support import FakeClock, GraphQLClient, running
+from tests.support import API_VERSIONS, FakeClock, GraphQLClient, running
+
+
+@pytest.fixture(params=API_VERSIONS)
+def api_version(request: pytest.FixtureRequest) -> ApiMode:
+    mode: ApiMode = request.param
+    return mode
 
 
 @pytest.fixture
