@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.config import ApiMode, Settings, Timeouts
+from gateway.config import ApiMode, Settings
 from gateway.sandbox import Fault, Sandbox
 from gateway.upstream.retry import RetryPolicy
 from tests.support import ActivityPaths, FakeClock, GraphQLClient, error_codes, free_port, running
@@ -150,11 +150,8 @@ async def test_an_unreachable_upstream_reports_nothing_spent(settings: Settings,
     assert body["extensions"]["upstream"] == NOTHING
 
 
+@pytest.mark.parametrize("read_timeout", [0.05])
 class TestTimeouts:
-    @pytest.fixture
-    def settings(self, api_version: ApiMode) -> Settings:
-        return Settings(api_version=api_version, timeouts=Timeouts(read=0.05))
-
     async def test_a_request_that_timed_out_is_a_call_without_cost(
         self, gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
     ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.config import ApiMode, RetrySettings, Settings, Timeouts
+from gateway.config import ApiMode, RetrySettings, Settings
 from gateway.sandbox import Fault, Sandbox
 from gateway.sandbox.control import FaultKind
 from tests.support import ActivityPaths, FakeClock, GraphQLClient, error_codes
@@ -151,11 +151,8 @@ class TestJitter:
         assert clock.slept == [0.25, 0.5, 1.0]
 
 
+@pytest.mark.parametrize("read_timeout", [0.05])
 class TestTimeouts:
-    @pytest.fixture
-    def settings(self, api_version: ApiMode) -> Settings:
-        return Settings(api_version=api_version, timeouts=Timeouts(read=0.05))
-
     async def test_a_slow_answer_times_out_and_the_read_is_retried(
         self, gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
     ) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from gateway.config import ApiMode, Settings, Timeouts
 from gateway.sandbox import Fault, Sandbox
 from gateway.sandbox.control import FaultWhen
 from tests.support import ActivityPaths, FakeClock, GraphQLClient, error_codes
@@ -81,11 +80,8 @@ async def test_a_post_answered_with_a_gateway_error_is_not_repeated(
     assert stored(sandbox, f"after a {status}") == 1  # it was stored: a second POST would duplicate it
 
 
+@pytest.mark.parametrize("read_timeout", [0.05])
 class TestSlowPost:
-    @pytest.fixture
-    def settings(self, api_version: ApiMode) -> Settings:
-        return Settings(api_version=api_version, timeouts=Timeouts(read=0.05))
-
     async def test_a_post_that_times_out_is_not_repeated(
         self, gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
     ) -> None:
