@@ -16,7 +16,7 @@ from gateway.app import create_app
 from gateway.config import ApiMode, Settings
 from gateway.sandbox import DEMO_TOKEN, OTHER_COMPANY_TOKEN, SEED_DAY_ENV, SEED_TEST_DAY, Sandbox
 from tests.installed import Installation, install
-from tests.support import GraphQLClient, gateway_process, running, sandbox_rest
+from tests.support import ACTIVITY_PATHS, ActivityPaths, GraphQLClient, gateway_process, running, sandbox_rest
 
 # The demo data's dates are the day a database is made; the tests' expectations were written for one
 # day, which every sandbox they start pins, in-process (the fixture) or in a process (this variable).
@@ -43,6 +43,12 @@ def api_version() -> ApiMode:
 @pytest.fixture
 def settings(api_version: ApiMode) -> Settings:
     return Settings(api_version=api_version)
+
+
+@pytest.fixture
+def paths(api_version: ApiMode) -> ActivityPaths:
+    """The upstream paths the activity operations call on this version."""
+    return ACTIVITY_PATHS[api_version]
 
 
 @pytest.fixture

@@ -9,12 +9,75 @@ import subprocess
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
+import pytest
 import uvicorn
 from starlette.applications import Starlette
+
+from gateway.config import ApiMode
+
+API_VERSIONS: tuple[ApiMode, ...] = ("v1", "v2")
+"""The versions a folder's tests run on when its `api_version` fixture takes them as params."""
+
+
+def v1_only(reason: str) -> pytest.MarkDecorator:
+    """Runs a test on API v1 alone in a folder whose tests run on both: for behaviour v2 has not, or
+    answers otherwise by design; `reason` says which (`pytest -m v1_only` lists them)."""
+    return pytest.mark.parametrize("api_version", [pytest.param("v1", marks=pytest.mark.v1_only(reason))])
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPaths:
+    """The sandbox paths the gateway's activity operations call on one API version (README, "Upstream
+    API versions"): what a test counts, or injects a fault on, whichever version it runs on."""
+
+    list: str
+    """`activities` pages."""
+    collection: str
+    """`activitiesCollection` pages."""
+    one: str
+    """One activity (GET, the update, DELETE), as a pattern: `path("…/*")` of `sandbox.control`."""
+    add: str
+    update: str
+    """The method of an update: PUT on v1, PATCH on v2."""
+    list_cost: int
+    """The rate-limit tokens of one `activities` page."""
+    bulk_delete: str
+    """Where `deleteActivities` sends its DELETEs: v1's bulk endpoint (`?ids=`), v2's one per id."""
+    admin_check: tuple[str, ...]
+    """What `activitiesCollection` asks first, once per token: on v2 whether the token's user is an
+    admin (v1's upstream refuses a non-admin itself)."""
+
+    def of(self, activity_id: int) -> str:
+        return self.one.replace("*", str(activity_id))
+
+
+ACTIVITY_PATHS: dict[ApiMode, ActivityPaths] = {
+    "v1": ActivityPaths(
+        list="/api/v1/activities",
+        collection="/api/v1/activities/collection",
+        one="/api/v1/activities/*",
+        add="/api/v1/activities",
+        update="PUT",
+        list_cost=20,
+        bulk_delete="/api/v1/activities",
+        admin_check=(),
+    ),
+    "v2": ActivityPaths(
+        list="/api/v2/activities",
+        collection="/api/v2/activities",
+        one="/api/v2/activities/*",
+        add="/api/v2/activities",
+        update="PATCH",
+        list_cost=10,
+        bulk_delete="/api/v2/activities/*",
+        admin_check=("/api/v1/users/me",),
+    ),
+}
 
 
 class FakeClock:

@@ -53,13 +53,13 @@ class V2Activities:
     # --- reads ---------------------------------------------------------------------------------------
 
     async def list_page(self, query: ActivityListQuery, window: Window) -> Page:
-        owner = await self._owner(query)
         sort: Sort = "due_date" if query.start_date or query.end_date else "id"
         direction: Direction = "desc" if window.backward else "asc"
         cursor = window.before if window.backward else window.after
-        start = _position("activities", cursor, sort, direction)
+        start = _position("activities", cursor, sort, direction)  # a refused cursor costs no upstream call
         if window.size == 0:
             return empty_page(has_next=window.before is not None, has_previous=window.after is not None)
+        owner = await self._owner(query)
         scan = Scan(
             fetch=self._fetch(_list_params(query, owner), sort, direction),
             order=Order(sort, direction),
@@ -71,9 +71,9 @@ class V2Activities:
         return _page("activities", scan, await scan.run(start, window.size), window)
 
     async def collection_page(self, query: CollectionQuery, window: Window) -> Page:
+        start = _position("collection", window.after, "id", "asc")  # a refused cursor costs no upstream call
         if not (await self._me()).is_admin:
             raise Forbidden(FORBIDDEN_MESSAGE)
-        start = _position("collection", window.after, "id", "asc")
         if window.size == 0:
             return empty_page(has_next=False, has_previous=window.after is not None)
         types = frozenset(query.types or ())

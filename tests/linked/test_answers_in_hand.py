@@ -29,12 +29,6 @@ UPDATE = "mutation ($input: UpdateActivityInput!) { updateActivity(input: $input
 LINKED_CALLS = {"v1": 0, "v2": 4}
 
 
-@pytest.fixture(params=["v1", "v2"])
-def api_version(request: pytest.FixtureRequest) -> ApiMode:
-    mode: ApiMode = request.param
-    return mode
-
-
 async def fully_linked_activity(rest: httpx.AsyncClient) -> dict[str, Any]:
     """An activity of the token's own user in the demo data, with a person, an organization and a deal."""
     page = (await rest.get("/api/v1/activities", params={"limit": "500"})).json()["data"]

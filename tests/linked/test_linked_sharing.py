@@ -8,7 +8,7 @@ import pytest
 
 from gateway.sandbox import DEMO_COMPANY_ID, DEMO_TOKEN, OTHER_COMPANY_ID, OTHER_COMPANY_TOKEN, Sandbox
 from gateway.schema.ids import encode_id
-from tests.support import GraphQLClient
+from tests.support import ActivityPaths, GraphQLClient
 
 pytestmark = pytest.mark.anyio
 
@@ -20,7 +20,9 @@ query { activities(first: 100, userId: 0) { nodes {
 """
 
 
-async def test_twenty_concurrent_identical_requests_share_upstream_calls(gql: GraphQLClient, sandbox: Sandbox) -> None:
+async def test_twenty_concurrent_identical_requests_share_upstream_calls(
+    gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
+) -> None:
     alone = await gql.data(QUERY, headers={"x-api-token": DEMO_TOKEN})
     sandbox.control.clear()
     sandbox.control.latency_ms = 20
@@ -28,7 +30,7 @@ async def test_twenty_concurrent_identical_requests_share_upstream_calls(gql: Gr
     assert all(body["data"] == alone for body in bodies)
     served = sandbox.control.count()
     assert served < 20
-    assert sandbox.control.count("GET", "/api/v1/activities") < 20  # the page itself was shared
+    assert sandbox.control.count("GET", paths.list) < 20  # the page itself was shared
     assert sum(body["extensions"]["upstream"]["calls"] for body in bodies) == served
 
 

@@ -9,10 +9,16 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.config import Settings
+from gateway.config import ApiMode, Settings
 from gateway.sandbox import Sandbox
 from gateway.upstream.retry import RetryPolicy
-from tests.support import running
+from tests.support import API_VERSIONS, running
+
+
+@pytest.fixture(params=API_VERSIONS)
+def api_version(request: pytest.FixtureRequest) -> ApiMode:
+    mode: ApiMode = request.param
+    return mode
 
 
 async def _no_sleep(_seconds: float) -> None:

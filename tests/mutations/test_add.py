@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from gateway.config import ApiMode
 from gateway.sandbox import Sandbox
 from gateway.schema.ids import encode_id
-from tests.support import GraphQLClient
+from tests.support import ActivityPaths, GraphQLClient
 
 from .support import ADD, linked, live_ids, stored
 
@@ -17,7 +18,7 @@ LEAD = "6F1B3A2E-3C4D-4E5F-8A9B-0C1D2E3F4A5B"
 
 
 async def test_add_sends_every_writable_field_and_answers_what_was_stored(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, paths: ActivityPaths
 ) -> None:
     ids = await linked(rest)
     before = await live_ids(rest)
@@ -49,7 +50,7 @@ async def test_add_sends_every_writable_field_and_answers_what_was_stored(
     assert (await live_ids(rest)) == before | {new_id}
     assert activity["id"] == encode_id("Activity", new_id)
     held = await stored(rest, new_id)
-    assert sandbox.control.count(method="POST", path="/api/v1/activities") == 1
+    assert sandbox.control.count(method="POST", path=paths.add) == sandbox.control.count(method="POST") == 1
     assert (held["subject"], held["type"], held["due_date"], held["due_time"], held["duration"]) == (
         "Site tour",
         "meeting",
@@ -86,7 +87,16 @@ async def test_add_sends_every_writable_field_and_answers_what_was_stored(
     ]
 
 
-async def test_the_body_carries_snake_case_keys_and_upstream_values(gql: GraphQLClient, sandbox: Sandbox) -> None:
+# REFERENCE §5.3: v2 renames `busy_flag` and the attendee's address, and takes booleans.
+SENT: dict[ApiMode, dict[str, object]] = {
+    "v1": {"done": 0, "busy_flag": False, "attendees": [{"email_address": "a@b.test"}]},
+    "v2": {"done": False, "busy": False, "attendees": [{"email": "a@b.test"}]},
+}
+
+
+async def test_the_body_carries_snake_case_keys_and_upstream_values(
+    gql: GraphQLClient, sandbox: Sandbox, api_version: ApiMode, paths: ActivityPaths
+) -> None:
     sandbox.control.clear()
     given = {
         "subject": "Ping",
@@ -97,13 +107,8 @@ async def test_the_body_carries_snake_case_keys_and_upstream_values(gql: GraphQL
     }
     await gql.data(ADD, {"input": given})
     (request,) = [r for r in sandbox.control.requests if r.method == "POST"]
-    assert request.body == {
-        "subject": "Ping",
-        "done": 0,
-        "busy_flag": False,
-        "due_date": "2025-01-31",
-        "attendees": [{"email_address": "a@b.test"}],
-    }
+    assert request.path == paths.add
+    assert request.body == {"subject": "Ping", "due_date": "2025-01-31", **SENT[api_version]}
 
 
 async def test_an_empty_add_takes_the_upstream_defaults(
@@ -119,16 +124,21 @@ async def test_an_empty_add_takes_the_upstream_defaults(
     assert payload["activity"]["note"] in (None, "")  # an empty note reads as "" today (see the report)
 
 
+# v1's answer says whether more activities are scheduled in the deal's context; v2's does not: null.
+MORE_SCHEDULED: dict[ApiMode, tuple[bool | None, bool | None]] = {"v1": (False, True), "v2": (None, None)}
+
+
 async def test_more_activities_scheduled_in_context_is_the_upstreams_flag(
-    gql: GraphQLClient, rest: httpx.AsyncClient
+    gql: GraphQLClient, rest: httpx.AsyncClient, api_version: ApiMode
 ) -> None:
     ids = await linked(rest)
     alone = (await gql.data(ADD, {"input": {"subject": "Alone"}}))["addActivity"]
-    assert alone["moreActivitiesScheduledInContext"] is False
     first = {"subject": "First", "dealId": ids["deal"], "done": False}
     await gql.data(ADD, {"input": first})
     second = (await gql.data(ADD, {"input": first | {"subject": "Second"}}))["addActivity"]
-    assert second["moreActivitiesScheduledInContext"] is True
+    flags = (alone["moreActivitiesScheduledInContext"], second["moreActivitiesScheduledInContext"])
+    assert flags == MORE_SCHEDULED[api_version]
+    assert (alone["activity"]["subject"], second["activity"]["subject"]) == ("Alone", "Second")
 
 
 async def test_a_reference_the_upstream_does_not_know_is_a_user_error(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from gateway.config import ApiMode
 from gateway.sandbox import Sandbox
+from gateway.sandbox.control import RecordedRequest
 from gateway.schema.ids import encode_id
-from tests.support import GraphQLClient
+from tests.support import ActivityPaths, GraphQLClient
 
 from .support import DELETE, DELETE_MANY, live_ids, stored
 
@@ -18,14 +20,30 @@ def gid(activity_id: int) -> str:
     return encode_id("Activity", activity_id)
 
 
-async def test_delete_by_numeric_or_global_id(gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox) -> None:
+def ids_sent(api_version: ApiMode, request: RecordedRequest) -> list[str]:
+    """The ids one DELETE of `deleteActivities` named: v1's bulk `?ids=`, v2's one id in the path."""
+    if api_version == "v1":
+        return request.query["ids"].split(",")
+    return [request.path.rsplit("/", 1)[-1]]
+
+
+def deletes(sandbox: Sandbox, paths: ActivityPaths) -> list[RecordedRequest]:
+    """The DELETEs sent (the operation sent nothing else)."""
+    requests = [r for r in sandbox.control.requests if r.method == "DELETE"]
+    assert sandbox.control.count("DELETE", paths.bulk_delete) == len(requests) == sandbox.control.count()
+    return requests
+
+
+async def test_delete_by_numeric_or_global_id(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, paths: ActivityPaths
+) -> None:
     first, second = sorted(await live_ids(rest))[:2]
     sandbox.control.clear()
     for given, activity_id in ((str(first), first), (gid(second), second)):
         payload = (await gql.data(DELETE, {"input": {"id": given}}))["deleteActivity"]
         assert payload == {"deletedActivityId": gid(activity_id), "userErrors": []}
         assert (await stored(rest, activity_id))["active_flag"] is False
-    assert sandbox.control.count(method="DELETE", path="/api/v1/activities/*") == 2
+    assert sandbox.control.count(method="DELETE", path=paths.one) == sandbox.control.count(method="DELETE") == 2
     assert not {first, second} & await live_ids(rest)
 
 
@@ -41,7 +59,7 @@ async def test_deleting_a_missing_or_deleted_activity_is_not_found(gql: GraphQLC
 
 
 async def test_bulk_delete_reports_deleted_and_missing_ids(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, api_version: ApiMode, paths: ActivityPaths
 ) -> None:
     a, b, c = sorted(await live_ids(rest))[:3]
     before = await live_ids(rest)
@@ -54,21 +72,23 @@ async def test_bulk_delete_reports_deleted_and_missing_ids(
         ("NOT_FOUND", ["input", "ids", "1"]),
         ("NOT_FOUND", ["input", "ids", "4"]),
     ]
-    (request,) = sandbox.control.requests
-    assert (request.method, request.path) == ("DELETE", "/api/v1/activities")
-    assert request.query["ids"].split(",") == [str(a), "999998", str(b), "999999", str(c)]  # each id once
+    sent = [i for request in deletes(sandbox, paths) for i in ids_sent(api_version, request)]
+    assert sorted(sent) == sorted([str(a), "999998", str(b), "999999", str(c)])  # each id once
     assert await live_ids(rest) == before - {a, b, c}
 
 
+# How many ids each DELETE of 150 names: v1's bulk endpoint takes 100 a call, v2 deletes one id a call.
+SIZES: dict[ApiMode, list[int]] = {"v1": [100, 50], "v2": [1] * 150}
+
+
 async def test_bulk_delete_sends_at_most_100_ids_a_call(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, api_version: ApiMode, paths: ActivityPaths
 ) -> None:
     existing = sorted(await live_ids(rest))[:150]
     sandbox.control.clear()
     payload = (await gql.data(DELETE_MANY, {"input": {"ids": [str(i) for i in existing]}}))["deleteActivities"]
     assert payload["userErrors"] == [] and len(payload["deletedActivityIds"]) == 150
-    sizes = [len(r.query["ids"].split(",")) for r in sandbox.control.requests if r.method == "DELETE"]
-    assert sizes == [100, 50]
+    assert [len(ids_sent(api_version, r)) for r in deletes(sandbox, paths)] == SIZES[api_version]
     assert not set(existing) & await live_ids(rest)
 
 

@@ -6,86 +6,102 @@ import httpx
 import pytest
 
 from gateway.sandbox import Fault, Sandbox
-from tests.support import GraphQLClient, error_codes
+from gateway.sandbox.control import FaultKind
+from tests.support import ActivityPaths, GraphQLClient, error_codes
 
 from .support import ADD, UPDATE, live_ids, stored
 
 pytestmark = pytest.mark.anyio
 
-POST_PATH = "/api/v1/activities"
-
 
 @pytest.mark.parametrize(
-    "fault",
-    [
-        Fault(kind="status", status=500, when="after", method="POST", path=POST_PATH),
-        Fault(kind="drop", when="after", method="POST", path=POST_PATH),
-        Fault(kind="status", status=503, when="after", method="POST", path=POST_PATH),
-    ],
-    ids=["500-after", "drop-after", "503-after"],
+    ("kind", "status"), [("status", 500), ("drop", 503), ("status", 503)], ids=["500-after", "drop-after", "503-after"]
 )
 async def test_an_add_the_upstream_may_have_acted_on_is_never_sent_again(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, fault: Fault
+    gql: GraphQLClient,
+    rest: httpx.AsyncClient,
+    sandbox: Sandbox,
+    paths: ActivityPaths,
+    kind: FaultKind,
+    status: int,
 ) -> None:
     before = await live_ids(rest)
     sandbox.control.clear()
-    sandbox.control.inject(fault)
+    sandbox.control.inject(Fault(kind=kind, status=status, when="after", method="POST", path=paths.add))
     body = await gql(ADD, {"input": {"subject": "Exactly once"}})
     assert error_codes(body) == ["UPSTREAM_ERROR"], body
     assert body["data"] is None  # addActivity is non-null, so its failure nulls the operation's data
-    assert sandbox.control.count(method="POST", path="/api/v1/activities") == 1
+    assert sandbox.control.count(method="POST", path=paths.add) == sandbox.control.count(method="POST") == 1
     created = await live_ids(rest) - before
     assert len(created) == 1
     assert (await stored(rest, created.pop()))["subject"] == "Exactly once"
 
 
 async def test_an_add_refused_with_429_before_is_retried_once_and_adds_one_activity(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, paths: ActivityPaths
 ) -> None:
     before = await live_ids(rest)
     sandbox.control.clear()
     sandbox.control.inject(
-        Fault(kind="status", status=429, when="before", retry_after=1, method="POST", path=POST_PATH)
+        Fault(kind="status", status=429, when="before", retry_after=1, method="POST", path=paths.add)
     )
     payload = (await gql.data(ADD, {"input": {"subject": "After a 429"}}))["addActivity"]
-    assert sandbox.control.count(method="POST", path="/api/v1/activities") == 2
+    assert sandbox.control.count(method="POST", path=paths.add) == sandbox.control.count(method="POST") == 2
     assert await live_ids(rest) - before == {payload["activity"]["pipedriveId"]}
 
 
 async def test_an_update_that_failed_after_the_upstream_acted_is_not_repeated(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, paths: ActivityPaths
 ) -> None:
     activity_id = min(await live_ids(rest))
     sandbox.control.clear()
-    sandbox.control.inject(Fault(kind="status", status=502, when="after", method="PUT", path="/api/v1/activities/*"))
+    sandbox.control.inject(Fault(kind="status", status=502, when="after", method=paths.update, path=paths.one))
     body = await gql(UPDATE, {"input": {"id": str(activity_id), "subject": "Half-known"}})
     assert error_codes(body) == ["UPSTREAM_ERROR"] and body["data"] is None
-    assert sandbox.control.count(method="PUT") == 1
+    assert sandbox.control.count(method=paths.update) == sandbox.control.count() == 1
     assert (await stored(rest, activity_id))["subject"] == "Half-known"  # it did happen upstream
 
 
 DELETE_ONE = "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedActivityId userErrors { code } } }"
+# A DELETE retried after a lost answer then finds nothing: v1 looks the activity up (a deleted one stays
+# readable there, `active_flag` false); v2 answers 404 for a deleted activity as for an unknown one.
+V2_CANNOT_TELL_DELETED_FROM_UNKNOWN = pytest.mark.parametrize(
+    "api_version",
+    [
+        "v1",
+        pytest.param(
+            "v2",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="gateway/activities/v2.py V2Activities.delete: after a retried DELETE answered 404 it asks "
+                "v2's GET, which answers 404 for a deleted activity too, so the deleted id is reported NOT_FOUND",
+            ),
+        ),
+    ],
+)
 DELETE_MANY = (
     "mutation($ids: [ID!]!) { deleteActivities(input: {ids: $ids}) { deletedActivityIds userErrors { code } } }"
 )
 
 
+@V2_CANNOT_TELL_DELETED_FROM_UNKNOWN
 async def test_a_delete_whose_answer_was_lost_is_reported_deleted_after_the_retry(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, paths: ActivityPaths
 ) -> None:
     activity_id = min(await live_ids(rest))
-    sandbox.control.inject(Fault(kind="status", status=503, when="after", method="DELETE", path="/api/v1/activities/*"))
+    sandbox.control.inject(Fault(kind="status", status=503, when="after", method="DELETE", path=paths.one))
     payload = (await gql.data(DELETE_ONE, {"id": str(activity_id)}))["deleteActivity"]
     assert payload["userErrors"] == [] and payload["deletedActivityId"] is not None
     assert sandbox.control.count(method="DELETE") == 2  # the retry found it already deleted
     assert activity_id not in await live_ids(rest)
 
 
+@V2_CANNOT_TELL_DELETED_FROM_UNKNOWN
 async def test_a_bulk_delete_whose_answer_was_lost_reports_every_deleted_id(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, paths: ActivityPaths
 ) -> None:
     ids = sorted(await live_ids(rest))[:3]
-    sandbox.control.inject(Fault(kind="drop", when="after", method="DELETE", path="/api/v1/activities"))
+    sandbox.control.inject(Fault(kind="drop", when="after", method="DELETE", path=paths.bulk_delete))
     payload = (await gql.data(DELETE_MANY, {"ids": [str(i) for i in ids] + ["999999"]}))["deleteActivities"]
     assert len(payload["deletedActivityIds"]) == 3
     assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]  # only the id that never existed

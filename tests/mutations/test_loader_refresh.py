@@ -14,7 +14,7 @@ import pytest
 import strawberry
 
 from gateway.activities import ApiVersion
-from gateway.config import Settings
+from gateway.config import ApiMode, Settings
 from gateway.context import Context
 from gateway.loaders import NullLoaderObserver, SharedCaches
 from gateway.loaders.cache import TTLCache
@@ -35,16 +35,16 @@ DELETE = "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedActivit
 
 
 @pytest.fixture
-async def context(sandbox: Sandbox) -> AsyncIterator[Context]:
+async def context(sandbox: Sandbox, api_version: ApiMode) -> AsyncIterator[Context]:
     async with httpx.AsyncClient(transport=sandbox.transport(), base_url="http://sandbox/api") as http:
         yield Context(
-            settings=Settings(),
+            settings=Settings(api_version=api_version),
             credentials=Credentials(DEMO_TOKEN),
             transport=UpstreamTransport(http, RetryPolicy()),
             request_id="test",
             shared=SharedCaches(activity_types=TTLCache(300.0), me=TTLCache(300.0)),
             loader_observer=NullLoaderObserver(),
-            api_version=ApiVersion("v1"),
+            api_version=ApiVersion(api_version),
         )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from gateway.config import ApiMode
 from gateway.sandbox import Sandbox
 from gateway.schema.ids import encode_id
-from tests.support import GraphQLClient
+from tests.support import ActivityPaths, GraphQLClient
 
 from .support import ADD, UPDATE, linked, stored
 
@@ -34,8 +35,27 @@ async def a_full_activity(gql: GraphQLClient, rest: httpx.AsyncClient) -> int:
     return activity_id
 
 
+# What the update sends, in the upstream's names and values (REFERENCE §5.3: v2 renames `busy_flag`
+# and takes booleans).
+RENAMED_AND_DONE: dict[ApiMode, dict[str, object]] = {
+    "v1": {"subject": "Renamed", "done": 1},
+    "v2": {"subject": "Renamed", "done": True},
+}
+CLEARED: dict[ApiMode, dict[str, object]] = {
+    "v1": {"note": None, "due_time": None, "deal_id": None, "busy_flag": None, "location": None},
+    "v2": {"note": None, "due_time": None, "deal_id": None, "busy": None, "location": None},
+}
+
+
+def the_update(sandbox: Sandbox, paths: ActivityPaths, activity_id: int) -> object:
+    """The body of the one write the operation sent: the update of `activity_id`."""
+    (request,) = [r for r in sandbox.control.requests if r.method != "GET"]
+    assert (request.method, request.path) == (paths.update, paths.of(activity_id))
+    return request.body
+
+
 async def test_a_partial_update_changes_only_what_it_names(
-    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, api_version: ApiMode, paths: ActivityPaths
 ) -> None:
     activity_id = await a_full_activity(gql, rest)
     before = await stored(rest, activity_id)
@@ -43,9 +63,7 @@ async def test_a_partial_update_changes_only_what_it_names(
     payload = (await gql.data(UPDATE, {"input": {"id": str(activity_id), "subject": "Renamed", "done": True}}))[
         "updateActivity"
     ]
-    (request,) = [r for r in sandbox.control.requests if r.method == "PUT"]
-    assert request.path == f"/api/v1/activities/{activity_id}"
-    assert request.body == {"subject": "Renamed", "done": 1}
+    assert the_update(sandbox, paths, activity_id) == RENAMED_AND_DONE[api_version]
     after = await stored(rest, activity_id)
     assert (after["subject"], after["done"]) == ("Renamed", True) and after["marked_as_done_time"]
     unchanged = (
@@ -70,15 +88,16 @@ async def test_a_partial_update_changes_only_what_it_names(
     )
 
 
-async def test_null_clears_a_field(gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox) -> None:
+async def test_null_clears_a_field(
+    gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, api_version: ApiMode, paths: ActivityPaths
+) -> None:
     activity_id = await a_full_activity(gql, rest)
     sandbox.control.clear()
     cleared = {"note": None, "dueTime": None, "dealId": None, "busyFlag": None, "location": None}
     payload = (await gql.data(UPDATE, {"input": {"id": encode_id("Activity", activity_id), **cleared}}))[
         "updateActivity"
     ]
-    (request,) = [r for r in sandbox.control.requests if r.method == "PUT"]
-    assert request.body == {"note": None, "due_time": None, "deal_id": None, "busy_flag": None, "location": None}
+    assert the_update(sandbox, paths, activity_id) == CLEARED[api_version]
     after = await stored(rest, activity_id)
     assert (after["note"], after["due_time"], after["deal_id"], after["busy_flag"], after["location"]) == (
         "",
@@ -112,13 +131,15 @@ async def test_participants_and_attendees_are_replaced_or_cleared(gql: GraphQLCl
     assert not held["participants"] and not held["attendees"] and held["person_id"] is None
 
 
-async def test_updating_a_missing_activity_is_not_found(gql: GraphQLClient, sandbox: Sandbox) -> None:
+async def test_updating_a_missing_activity_is_not_found(
+    gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
+) -> None:
     sandbox.control.clear()
     for missing in ("999999", encode_id("Activity", 999_999)):
         payload = (await gql.data(UPDATE, {"input": {"id": missing, "subject": "x"}}))["updateActivity"]
         assert payload["activity"] is None
         assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("NOT_FOUND", ["input", "id"])]
-    assert sandbox.control.count(method="PUT") == 2
+    assert sandbox.control.count(method=paths.update, path=paths.of(999_999)) == sandbox.control.count() == 2
 
 
 async def test_a_refusal_by_the_upstream_is_a_user_error(gql: GraphQLClient, rest: httpx.AsyncClient) -> None:

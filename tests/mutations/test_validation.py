@@ -43,7 +43,7 @@ INVALID_FIELDS: list[tuple[dict[str, Any], list[str]]] = [
 
 
 def writes(sandbox: Sandbox) -> int:
-    return sum(sandbox.control.count(method=method) for method in ("POST", "PUT", "DELETE"))
+    return sum(1 for request in sandbox.control.requests if request.method != "GET")
 
 
 def refused(body: dict[str, Any], field: str, object_field: str) -> list[tuple[str, list[str] | None]]:

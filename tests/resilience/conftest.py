@@ -1,5 +1,6 @@
 """The gateway over an in-memory sandbox with a fake clock: retries and rate-limit waits advance the
-clock instead of sleeping, and the sandbox's rate limiter reads the same clock."""
+clock instead of sleeping, and the sandbox's rate limiter reads the same clock. Every test that uses
+the gateway runs on API v1 and on v2."""
 
 from __future__ import annotations
 
@@ -9,11 +10,30 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.config import Settings
+from gateway.config import ApiMode, Settings, Timeouts
 from gateway.sandbox import SEED_TEST_DAY, Sandbox
 from gateway.sandbox.ratelimit import DEFAULT_BURST_LIMIT
 from gateway.upstream.retry import RetryPolicy
-from tests.support import FakeClock, GraphQLClient, running
+from tests.support import API_VERSIONS, FakeClock, GraphQLClient, running
+
+
+@pytest.fixture(params=API_VERSIONS)
+def api_version(request: pytest.FixtureRequest) -> ApiMode:
+    mode: ApiMode = request.param
+    return mode
+
+
+@pytest.fixture
+def read_timeout() -> float | None:
+    """Override to give the gateway a short upstream read timeout, in seconds (None: the default)."""
+    return None
+
+
+@pytest.fixture
+def settings(api_version: ApiMode, read_timeout: float | None) -> Settings:
+    if read_timeout is None:
+        return Settings(api_version=api_version)
+    return Settings(api_version=api_version, timeouts=Timeouts(read=read_timeout))
 
 
 @pytest.fixture

@@ -12,33 +12,39 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.config import Settings, Timeouts
+from gateway.config import ApiMode, Settings
 from gateway.sandbox import Fault, Sandbox
 from gateway.upstream.retry import RetryPolicy
-from tests.support import FakeClock, GraphQLClient, error_codes, free_port, running
+from tests.support import ActivityPaths, FakeClock, GraphQLClient, error_codes, free_port, running
 
 pytestmark = pytest.mark.anyio
 
 NOTHING = {"calls": 0, "cost": 0}
 
 
-async def test_a_served_query_reports_its_calls_and_their_cost(gql: GraphQLClient, sandbox: Sandbox) -> None:
+# The token's own user's activities: v1 lists them itself; v2 asks who that is first (`/v1/users/me`, 2).
+OWN_PAGE: dict[ApiMode, tuple[int, int]] = {"v1": (1, 20), "v2": (2, 12)}
+
+
+async def test_a_served_query_reports_its_calls_and_their_cost(
+    gql: GraphQLClient, sandbox: Sandbox, api_version: ApiMode
+) -> None:
     body = await gql("{ activities(first: 2) { nodes { subject } } }")
     upstream = body["extensions"]["upstream"]
-    assert (upstream["calls"], upstream["cost"]) == (1, 20)
+    assert (upstream["calls"], upstream["cost"]) == OWN_PAGE[api_version]
     assert upstream["calls"] == len(sandbox.control.requests)
 
 
-async def test_a_query_over_get_reports_too(http: httpx.AsyncClient) -> None:
+async def test_a_query_over_get_reports_too(http: httpx.AsyncClient, api_version: ApiMode) -> None:
     response = await http.get("/graphql", params={"query": "{ activities(first: 1) { nodes { subject } } }"})
-    assert response.json()["extensions"]["upstream"]["calls"] == 1
+    assert response.json()["extensions"]["upstream"]["calls"] == OWN_PAGE[api_version][0]
 
 
-async def test_retried_attempts_are_each_counted(gql: GraphQLClient, sandbox: Sandbox) -> None:
-    sandbox.control.inject(Fault(kind="status", status=503, times=2, method="GET", path="/api/v1/activities"))
-    body = await gql("{ activities(first: 2) { nodes { subject } } }")
+async def test_retried_attempts_are_each_counted(gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths) -> None:
+    sandbox.control.inject(Fault(kind="status", status=503, times=2, method="GET", path=paths.list))
+    body = await gql(PAGE)
     upstream = body["extensions"]["upstream"]
-    assert (upstream["calls"], upstream["cost"]) == (3, 60)
+    assert (upstream["calls"], upstream["cost"]) == (3, 3 * paths.list_cost)
 
 
 @pytest.mark.parametrize(
@@ -89,8 +95,7 @@ async def test_a_request_refused_before_graphql_runs_is_a_graphql_shaped_answer(
 
 # --- what counts: `calls` are requests sent, `cost` the budget of those the upstream answered ------------
 
-LIST = "/api/v1/activities"
-PAGE = "{ activities(first: 2) { nodes { subject } } }"
+PAGE = "{ activities(first: 2, userId: 0) { nodes { subject } } }"  # every user's: v2 asks nothing first
 
 
 def spent(body: dict[str, Any]) -> tuple[int, int]:
@@ -98,33 +103,41 @@ def spent(body: dict[str, Any]) -> tuple[int, int]:
     return upstream["calls"], upstream["cost"]
 
 
-async def test_answered_failures_count_in_calls_and_cost(gql: GraphQLClient, sandbox: Sandbox) -> None:
-    sandbox.control.inject(Fault(kind="status", status=429, retry_after=1, method="GET", path=LIST))
-    sandbox.control.inject(Fault(kind="status", status=500, method="GET", path=LIST))
+async def test_answered_failures_count_in_calls_and_cost(
+    gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
+) -> None:
+    sandbox.control.inject(Fault(kind="status", status=429, retry_after=1, method="GET", path=paths.list))
+    sandbox.control.inject(Fault(kind="status", status=500, method="GET", path=paths.list))
     body = await gql(PAGE)
     assert error_codes(body) == ["UPSTREAM_ERROR"]
-    assert spent(body) == (2, 40)  # a 429, then a 500: both answered, both spent budget
+    assert spent(body) == (2, 2 * paths.list_cost)  # a 429, then a 500: both answered, both spent budget
 
 
-async def test_refused_connections_are_neither_calls_nor_cost(gql: GraphQLClient, sandbox: Sandbox) -> None:
-    sandbox.control.inject(Fault(kind="refuse", times=50, method="GET", path=LIST))
+async def test_refused_connections_are_neither_calls_nor_cost(
+    gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
+) -> None:
+    sandbox.control.inject(Fault(kind="refuse", times=50, method="GET", path=paths.list))
     body = await gql(PAGE)
     assert error_codes(body) == ["UPSTREAM_ERROR"]
     assert spent(body) == (0, 0)  # four attempts, none reached the upstream
 
 
-async def test_refused_then_answered_counts_the_answer_only(gql: GraphQLClient, sandbox: Sandbox) -> None:
-    sandbox.control.inject(Fault(kind="refuse", times=2, method="GET", path=LIST))
+async def test_refused_then_answered_counts_the_answer_only(
+    gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
+) -> None:
+    sandbox.control.inject(Fault(kind="refuse", times=2, method="GET", path=paths.list))
     body = await gql(PAGE)
     assert "errors" not in body
-    assert spent(body) == (1, 20)
+    assert spent(body) == (1, paths.list_cost)
 
 
-async def test_dropped_connections_are_calls_without_cost(gql: GraphQLClient, sandbox: Sandbox) -> None:
-    sandbox.control.inject(Fault(kind="drop", times=2, method="GET", path=LIST))
+async def test_dropped_connections_are_calls_without_cost(
+    gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
+) -> None:
+    sandbox.control.inject(Fault(kind="drop", times=2, method="GET", path=paths.list))
     body = await gql(PAGE)
     assert "errors" not in body
-    assert spent(body) == (3, 20)  # sent three times, answered once
+    assert spent(body) == (3, paths.list_cost)  # sent three times, answered once
 
 
 async def test_an_unreachable_upstream_reports_nothing_spent(settings: Settings, clock: FakeClock) -> None:
@@ -137,13 +150,12 @@ async def test_an_unreachable_upstream_reports_nothing_spent(settings: Settings,
     assert body["extensions"]["upstream"] == NOTHING
 
 
+@pytest.mark.parametrize("read_timeout", [0.05])
 class TestTimeouts:
-    @pytest.fixture
-    def settings(self) -> Settings:
-        return Settings(timeouts=Timeouts(read=0.05))
-
-    async def test_a_request_that_timed_out_is_a_call_without_cost(self, gql: GraphQLClient, sandbox: Sandbox) -> None:
-        sandbox.control.inject(Fault(kind="delay", delay_s=5.0, times=50, method="GET", path=LIST))
+    async def test_a_request_that_timed_out_is_a_call_without_cost(
+        self, gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
+    ) -> None:
+        sandbox.control.inject(Fault(kind="delay", delay_s=5.0, times=50, method="GET", path=paths.list))
         body = await gql(PAGE)
         assert error_codes(body) == ["UPSTREAM_ERROR"]
         assert spent(body) == (4, 0)

@@ -14,7 +14,7 @@ from gateway.errors import MAX_UPSTREAM_TEXT, upstream_text
 from gateway.sandbox import DEMO_NONADMIN_TOKEN, Fault, Sandbox
 from gateway.upstream.client import PipedriveClient
 from gateway.upstream.errors import UpstreamRejected
-from tests.support import GraphQLClient, error_codes, running
+from tests.support import ActivityPaths, GraphQLClient, error_codes, running, v1_only
 
 pytestmark = pytest.mark.anyio
 
@@ -46,8 +46,10 @@ async def test_a_page_size_out_of_range_is_bad_user_input(gql: GraphQLClient, sa
     assert sandbox.control.requests == []
 
 
-async def test_one_failing_field_leaves_the_others_data_in_place(gql: GraphQLClient, sandbox: Sandbox) -> None:
-    sandbox.control.inject(Fault(kind="status", status=503, times=50, method="GET", path="/api/v1/activities/*"))
+async def test_one_failing_field_leaves_the_others_data_in_place(
+    gql: GraphQLClient, sandbox: Sandbox, paths: ActivityPaths
+) -> None:
+    sandbox.control.inject(Fault(kind="status", status=503, times=50, method="GET", path=paths.one))
     body = await gql('{ lost: activity(id: "5") { subject } types: activityTypes { keyString } }')
     assert error_codes(body) == ["UPSTREAM_ERROR"]
     assert body["errors"][0]["path"] == ["lost"]
@@ -98,6 +100,7 @@ def test_upstream_text_reaching_a_client_is_bounded_and_names_no_endpoint() -> N
     assert upstream_text(UpstreamRejected("GET /v1/users: upstream answered 400")) == "no reason given"
 
 
+@v1_only("v2 sends no `types` upstream (the gateway filters by them): no URL for them to overflow")
 @pytest.mark.parametrize("field", ["activities", "activitiesCollection"])
 async def test_a_value_too_long_for_an_upstream_url_is_bad_user_input(
     gql: GraphQLClient, sandbox: Sandbox, field: str

@@ -22,6 +22,7 @@ LIMITS = QueryLimits(max_depth=4, max_aliases=3, max_tokens=120, max_body_bytes=
 
 @pytest.fixture
 def settings() -> Settings:
+    """Not per API version (the folder's `api_version` goes unused): the caps act before any upstream call."""
     return Settings(limits=LIMITS)
 
 

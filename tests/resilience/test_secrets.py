@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.config import Settings
+from gateway.config import ApiMode, Settings
 from gateway.sandbox import DEMO_NONADMIN_TOKEN, DEMO_OAUTH_TOKEN, DEMO_TOKEN, OTHER_COMPANY_TOKEN, Fault, Sandbox
 from gateway.upstream.client import PipedriveClient
 from gateway.upstream.retry import RetryPolicy
-from tests.support import FakeClock, serve_in_thread
+from tests.support import ActivityPaths, FakeClock, serve_in_thread
 
 UNKNOWN_TOKEN = "f3a9c1d2e4b5a6978812ab34cd56ef7890abcdef"  # shaped like a real API token, refused upstream
 TOKENS = [DEMO_TOKEN, DEMO_NONADMIN_TOKEN, DEMO_OAUTH_TOKEN, OTHER_COMPANY_TOKEN, UNKNOWN_TOKEN]
@@ -37,13 +37,16 @@ QUERIES = [
     'mutation { addActivity(input: {subject: "s", dueTime: "25:99"}) { userErrors { message } } }',
     "{ activities(first: 2) { nodes { subject } ",
 ]
-FAULTS = [
-    Fault(kind="status", status=503, times=3, path="/api/v1/activities"),
-    Fault(kind="status", status=429, retry_after=1, times=2),
-    Fault(kind="drop", times=2),
-    Fault(kind="malformed", times=2),
-    Fault(kind="status", status=500, times=2, path="/api/v2/*"),
-]
+
+
+def faults(paths: ActivityPaths) -> list[Fault]:
+    return [
+        Fault(kind="status", status=503, times=3, path=paths.list),
+        Fault(kind="status", status=429, retry_after=1, times=2),
+        Fault(kind="drop", times=2),
+        Fault(kind="malformed", times=2),
+        Fault(kind="status", status=500, times=2, path="/api/v2/*"),
+    ]
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):
@@ -81,11 +84,11 @@ def capture_all(caplog: pytest.LogCaptureFixture) -> None:
             logger.addHandler(caplog.handler)
 
 
-def run_traffic(base_url: str, sandbox: Sandbox) -> list[str]:
+def run_traffic(base_url: str, sandbox: Sandbox, paths: ActivityPaths) -> list[str]:
     """Every query with every caller, once clean and once under each fault; the response texts."""
     texts: list[str] = []
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        for fault in [None, *FAULTS]:
+        for fault in [None, *faults(paths)]:
             if fault is not None:
                 sandbox.control.inject(fault)
             for headers in CALLERS:
@@ -100,7 +103,11 @@ def run_traffic(base_url: str, sandbox: Sandbox) -> list[str]:
 
 
 def test_no_token_is_ever_written(
-    every_logger_at_debug: pytest.LogCaptureFixture, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    every_logger_at_debug: pytest.LogCaptureFixture,
+    sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    api_version: ApiMode,
+    paths: ActivityPaths,
 ) -> None:
     def crash(self: PipedriveClient, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("unexpected failure in the client")
@@ -108,11 +115,11 @@ def test_no_token_is_ever_written(
     monkeypatch.setattr(PipedriveClient, "deals_by_ids", crash)  # an unexpected error, logged in full
     clock = FakeClock()
     upstream = RecordingTransport(sandbox.transport())
-    settings = Settings(upstream_url="http://sandbox.internal/api", log_level="DEBUG")
+    settings = Settings(upstream_url="http://sandbox.internal/api", log_level="DEBUG", api_version=api_version)
     app = create_app(settings, upstream, retry_policy=RetryPolicy(settings.retry, sleep=clock.sleep, clock=clock))
     with serve_in_thread(app) as base_url:
         capture_all(every_logger_at_debug)  # uvicorn configured its loggers when it started
-        texts = run_traffic(base_url, sandbox)
+        texts = run_traffic(base_url, sandbox, paths)
 
     caplog = every_logger_at_debug
     assert any(r.name.startswith("uvicorn") for r in caplog.records)
