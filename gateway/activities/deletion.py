@@ -1,11 +1,11 @@
-"""What a bulk delete did, id by id, and how a retried DELETE tells "already deleted" from "unknown"."""
+"""What a bulk delete did, id by id, and how a retried DELETE tells "already deleted" from "unknown" on v1."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from gateway.upstream import PipedriveClient, UpstreamError
+from gateway.upstream import UpstreamError
 from gateway.upstream.activities import ActivityAnswer
 
 
@@ -20,19 +20,11 @@ class Deletion:
             self.failed[activity_id] = error
 
 
-async def deleted_by_an_earlier_attempt(
-    client: PipedriveClient,
-    activity_id: int,
-    calls_before: int,
-    get: Callable[[int], Awaitable[ActivityAnswer | None]],
-) -> bool:
-    """Whether a DELETE answered "not found" had in fact deleted `activity_id` on an earlier attempt.
+async def soft_deleted(activity_id: int, get: Callable[[int], Awaitable[ActivityAnswer | None]]) -> bool:
+    """Whether `activity_id` is still there, marked deleted (v1's GET shows a soft-deleted activity).
 
-    A DELETE is retried after a 5xx or a lost connection, when the upstream may already have acted;
-    the retry then finds nothing to delete. Only in that case (more than one attempt) is the activity
-    looked up: a soft-deleted one is still there, marked deleted.
+    Asked only after a DELETE retried when an earlier attempt may have acted (a 5xx, a lost connection)
+    found nothing to delete: the activity may be gone by that earlier attempt, or never have existed.
     """
-    if client.ledger.calls - calls_before <= 1:
-        return False
     found = await get(activity_id)
     return found is not None and found.activity.active_flag is False

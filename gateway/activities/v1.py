@@ -21,7 +21,7 @@ from gateway.upstream.writes import ActivityChanges, v1_body
 
 from . import cursors
 from .cursors import Anchor, OffsetCursor, V1CollectionCursor
-from .deletion import Deletion, deleted_by_an_earlier_attempt
+from .deletion import Deletion, soft_deleted
 from .pages import Page, empty_page
 from .window import Window
 
@@ -87,12 +87,10 @@ class V1Activities:
         return await self._client().update_activity(activity_id, v1_body(changes))
 
     async def delete(self, activity_id: int) -> bool:
-        client = self._client()
-        calls_before = client.ledger.calls
         try:
-            await client.delete_activity(activity_id)
-        except UpstreamNotFound:
-            return await deleted_by_an_earlier_attempt(client, activity_id, calls_before, self.get)
+            await self._client().delete_activity(activity_id)
+        except UpstreamNotFound as error:
+            return error.earlier_attempt_may_have_acted and await soft_deleted(activity_id, self.get)
         return True
 
     async def delete_many(self, ids: Sequence[int]) -> Deletion:
@@ -106,9 +104,12 @@ class V1Activities:
             except UpstreamError as error:
                 result.fail(chunk, error)
                 continue
-            for activity_id in set(chunk) - result.deleted:
-                if await deleted_by_an_earlier_attempt(client, activity_id, calls_before, self.get):
-                    result.deleted.add(activity_id)
+            # The chunks go one after the other, so the calls since are this chunk's attempts: more than
+            # one, and an id missing from the answer may have been deleted by an attempt whose answer was lost.
+            if client.ledger.calls - calls_before > 1:
+                for activity_id in set(chunk) - result.deleted:
+                    if await soft_deleted(activity_id, self.get):
+                        result.deleted.add(activity_id)
         return result
 
     # --- steps ---------------------------------------------------------------------------------------

@@ -27,6 +27,11 @@ from __future__ import annotations
 class UpstreamError(Exception):
     """Base of every upstream failure."""
 
+    earlier_attempt_may_have_acted = False
+    """Set on the failure of a retried call when an earlier attempt may have reached the upstream and
+    acted, its answer lost (a timeout, a dropped connection, a 5xx): a DELETE retried after one finds
+    nothing to delete, and must not report its own earlier success as "not found"."""
+
     def __init__(self, message: str, *, endpoint: str = "", upstream_message: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -125,3 +130,11 @@ def error_for_status(
         )
     cls = _BY_STATUS.get(status, UpstreamServerError)
     return cls(message, endpoint=endpoint, status=status, upstream_message=upstream_message)
+
+
+def may_have_acted(error: UpstreamError) -> bool:
+    """Whether the upstream may have acted on the attempt that failed with `error`: all but a 429 (it
+    did nothing) and a connection that failed before the request was sent."""
+    if isinstance(error, UpstreamRateLimited):
+        return False
+    return not (isinstance(error, UpstreamUnreachable) and not error.sent)

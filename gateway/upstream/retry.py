@@ -23,6 +23,7 @@ from .errors import (
     UpstreamRateLimited,
     UpstreamTimeout,
     UpstreamUnreachable,
+    may_have_acted,
 )
 
 T = TypeVar("T")
@@ -81,15 +82,18 @@ class RetryPolicy:
         """
         deadline = self.clock() + self.settings.max_total_seconds
         attempt = 0
+        acted = False
         while True:
             try:
                 return await attempt_once(deadline)
             except UpstreamError as error:
+                error.earlier_attempt_may_have_acted = acted
                 attempt += 1
                 if attempt > self.settings.max_retries or not self.should_retry(method, error):
                     raise
                 wait = self.delay(attempt, error)
                 if self.clock() + wait > deadline:
                     raise
+                acted = acted or may_have_acted(error)
                 on_retry(error, wait)
                 await self.sleep(wait)

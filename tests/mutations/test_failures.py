@@ -64,27 +64,13 @@ async def test_an_update_that_failed_after_the_upstream_acted_is_not_repeated(
 
 DELETE_ONE = "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedActivityId userErrors { code } } }"
 # A DELETE retried after a lost answer then finds nothing: v1 looks the activity up (a deleted one stays
-# readable there, `active_flag` false); v2 answers 404 for a deleted activity as for an unknown one.
-V2_CANNOT_TELL_DELETED_FROM_UNKNOWN = pytest.mark.parametrize(
-    "api_version",
-    [
-        "v1",
-        pytest.param(
-            "v2",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="gateway/activities/v2.py V2Activities.delete: after a retried DELETE answered 404 it asks "
-                "v2's GET, which answers 404 for a deleted activity too, so the deleted id is reported NOT_FOUND",
-            ),
-        ),
-    ],
-)
+# readable there, `active_flag` false); v2 answers 404 for a deleted activity as for an unknown one, so
+# there a 404 after an attempt that may have acted is that attempt's success.
 DELETE_MANY = (
     "mutation($ids: [ID!]!) { deleteActivities(input: {ids: $ids}) { deletedActivityIds userErrors { code } } }"
 )
 
 
-@V2_CANNOT_TELL_DELETED_FROM_UNKNOWN
 async def test_a_delete_whose_answer_was_lost_is_reported_deleted_after_the_retry(
     gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, paths: ActivityPaths
 ) -> None:
@@ -96,7 +82,6 @@ async def test_a_delete_whose_answer_was_lost_is_reported_deleted_after_the_retr
     assert activity_id not in await live_ids(rest)
 
 
-@V2_CANNOT_TELL_DELETED_FROM_UNKNOWN
 async def test_a_bulk_delete_whose_answer_was_lost_reports_every_deleted_id(
     gql: GraphQLClient, rest: httpx.AsyncClient, sandbox: Sandbox, paths: ActivityPaths
 ) -> None:
