@@ -1,0 +1,108 @@
+"""A per-token cache with Redis behind it: what one instance fetched, the others find.
+
+Lookups go to the instance's own `TTLCache` first, as without Redis: a hit costs nothing more. On a
+miss, `load` asks Redis (`GET` and `PTTL` of `{prefix}:{name}:{token key}`); a value found there is
+kept locally for the time it has left in Redis, so it expires everywhere when it would have where it
+was fetched. A value fetched from the upstream is kept locally and written to Redis in the background
+with the cache's lifetime (`PX`). While Redis is away the local cache is all there is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import orjson
+from redis.asyncio import Redis
+
+from gateway.loaders.cache import TTLCache
+from gateway.upstream.activities import ActivityTypeRecord, parse_activity_type
+
+from .link import RedisAway, RedisLink
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Codec(Generic[T]):
+    """How a cached value travels through Redis; `decode` raises ValueError on what it cannot read."""
+
+    encode: Callable[[T], bytes]
+    decode: Callable[[bytes], T]
+
+
+def _encode_records(records: list[ActivityTypeRecord]) -> bytes:
+    return orjson.dumps([record.values() for record in records])  # datetimes as RFC 3339
+
+
+def _decode_records(data: bytes) -> list[ActivityTypeRecord]:
+    items: Any = orjson.loads(data)
+    if not isinstance(items, list) or not all(isinstance(item, dict) and "id" in item for item in items):
+        raise ValueError("not a list of activity types")
+    try:
+        return [parse_activity_type(item) for item in items]
+    except (TypeError, KeyError) as exc:
+        raise ValueError(f"not a list of activity types ({exc})") from None
+
+
+ACTIVITY_TYPES: Codec[list[ActivityTypeRecord]] = Codec(_encode_records, _decode_records)
+
+
+class SharedTTLCache(Generic[T]):
+    """A `TokenCache` over `local`, with Redis as its second tier under the name `name`."""
+
+    def __init__(
+        self,
+        name: str,
+        local: TTLCache[T],
+        link: RedisLink,
+        codec: Codec[T],
+        on_lookup: Callable[[bool], None] = lambda hit: None,
+    ) -> None:
+        self._name = name
+        self._local = local
+        self._link = link
+        self._codec = codec
+        self._on_lookup = on_lookup
+
+    def get(self, key: str) -> T | None:
+        return self._local.get(key)
+
+    def put(self, key: str, value: T, ttl: float | None = None) -> None:
+        self._local.put(key, value, ttl)
+        redis_key = self._link.keys.cached(self._name, key)
+        milliseconds = max(1, round((ttl if ttl is not None else self._local.ttl) * 1000))
+        data = self._codec.encode(value)
+        self._link.spawn(lambda redis: redis.set(redis_key, data, px=milliseconds))
+
+    async def load(self, key: str) -> T | None:
+        redis_key = self._link.keys.cached(self._name, key)
+
+        async def read(redis: Redis) -> tuple[bytes | None, int]:
+            async with redis.pipeline(transaction=False) as pipe:
+                pipe.get(redis_key)
+                pipe.pttl(redis_key)
+                data, milliseconds = await pipe.execute()
+            return data, milliseconds
+
+        try:
+            data, milliseconds = await self._link.run(read)
+        except RedisAway:
+            return None
+        value = self._decoded(data) if milliseconds > 0 else None
+        self._on_lookup(value is not None)
+        if value is not None:
+            self._local.put(key, value, milliseconds / 1000)
+        return value
+
+    def clear(self) -> None:
+        self._local.clear()
+
+    def _decoded(self, data: bytes | None) -> T | None:
+        if data is None:
+            return None
+        try:
+            return self._codec.decode(data)
+        except ValueError:
+            return None  # written by another version of the gateway, or damaged: fetched anew
