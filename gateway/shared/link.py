@@ -6,7 +6,7 @@ instance works on its own state (`RedisAway`), and no request pays a timeout.
 
 - Every command is bounded by short socket timeouts (`GATEWAY_REDIS_TIMEOUT`, 0.2 s) and is not retried
   by the client: a failure marks Redis away at once, logs one WARNING for the whole outage, and starts
-  the reconnection (backoff from 0.1 s to 5 s, jittered).
+  the reconnection (backoff from 0.1 s to 2 s, jittered).
 - Reconnecting is connecting: PING, the key secret, the pub/sub subscriptions (confirmed before going
   on, so nothing published afterwards is missed), then each registered resync (state announced while
   this instance was away: spent windows, the API version). Only then is Redis available again (INFO).
@@ -44,7 +44,7 @@ Resync = Callable[[Redis], Awaitable[None]]
 
 FAILURES = (RedisError, OSError, asyncio.TimeoutError)
 FIRST_BACKOFF_S = 0.1
-MAX_BACKOFF_S = 5.0
+MAX_BACKOFF_S = 2.0
 WATCH_INTERVAL_S = 5.0
 LISTEN_POLL_S = 1.0
 MAX_CONNECTIONS = 64
@@ -238,7 +238,7 @@ class RedisLink:
             return
         if self.available or "reconnect" not in self._tasks:  # an outage begins (or Redis was away at start)
             logger.warning(
-                "Redis at %s is unreachable (%s): this instance works on its own state until it is back",
+                "Redis at %s is unreachable (%s): this instance works on its own state until Redis answers again",
                 self.where,
                 type(error).__name__,
                 extra={"redis": self.where},
