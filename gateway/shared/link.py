@@ -217,8 +217,12 @@ class RedisLink:
             return
         pattern = message.get("pattern")
         handler = self._patterns.get(_text(pattern)) if pattern is not None else self._channels.get(channel)
-        if handler is not None:
+        if handler is None:
+            return
+        try:
             await handler(channel, data)
+        except Exception:  # one message's fault must not stop the listening: the next ones are still wanted
+            logger.exception("a message on %s could not be handled", channel)
 
     async def _watch(self, client: Redis) -> None:
         """PING now and then: a Redis gone silent (no reset, no answer) is away too."""
