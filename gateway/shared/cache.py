@@ -1,14 +1,18 @@
 """A per-token cache with Redis behind it: what one instance fetched, the others find.
 
 Lookups go to the instance's own `TTLCache` first, as without Redis: a hit costs nothing more. On a
-miss, `load` asks Redis (`GET` and `PTTL` of `{prefix}:{name}:{token key}`); a value found there is
-kept locally for the time it has left in Redis, so it expires everywhere when it would have where it
-was fetched. A value fetched from the upstream is kept locally and written to Redis in the background
-with the cache's lifetime (`PX`). While Redis is away the local cache is all there is.
+miss, `load` asks Redis, once for all the requests that miss together (`GET` and `PTTL` of
+`{prefix}:{name}:{token key}`); a value found there is kept locally for the time it has left in Redis, so
+it expires everywhere when it would have where it was fetched. A value fetched from the upstream is kept
+locally and written to Redis in the background with the cache's lifetime (`PX`). So that instances that
+miss at the same moment (a cold start under load) fetch once, the first claims the fetch
+(`SET {key}:fetching NX PX 5000`) and the others wait up to a second for its value. While Redis is away the
+local cache is all there is.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -22,6 +26,12 @@ from gateway.upstream.activities import ActivityTypeRecord, parse_activity_type
 from .link import RedisAway, RedisLink
 
 T = TypeVar("T")
+
+CLAIM_MS = 5_000
+"""How long an instance fetching a value keeps the others waiting for it, at most (a failed fetch)."""
+CLAIM_POLL_S = 0.05
+CLAIM_WAITS = 20
+"""The others look for the value this many times, `CLAIM_POLL_S` apart, then fetch it themselves."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ class SharedTTLCache(Generic[T]):
         self._link = link
         self._codec = codec
         self._on_lookup = on_lookup
+        self._loading: dict[str, asyncio.Future[T | None]] = {}
 
     def get(self, key: str) -> T | None:
         return self._local.get(key)
@@ -77,6 +88,32 @@ class SharedTTLCache(Generic[T]):
         self._link.spawn(lambda redis: redis.set(redis_key, data, px=milliseconds))
 
     async def load(self, key: str) -> T | None:
+        """One read of Redis per key at a time: the requests that miss together (a cold start under load)
+        wait for the same answer."""
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = asyncio.ensure_future(self._read(key))
+            self._loading[key] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(key, None))
+        return await asyncio.shield(loading)
+
+    async def _read(self, key: str) -> T | None:
+        """The value in Redis; else, when another instance is fetching it (it holds the claim), that value
+        once written, waited for a little; else None: this instance fetches (and holds the claim)."""
+        value = await self._held(key)
+        if value is not None or await self._claim(key):
+            self._on_lookup(value is not None)
+            return value
+        for _ in range(CLAIM_WAITS):
+            await asyncio.sleep(CLAIM_POLL_S)
+            value = await self._held(key)
+            if value is not None:
+                break
+        self._on_lookup(value is not None)
+        return value
+
+    async def _held(self, key: str) -> T | None:
+        """What Redis holds for `key`, kept locally for the time it has left there (None: nothing)."""
         redis_key = self._link.keys.cached(self._name, key)
 
         async def read(redis: Redis) -> tuple[bytes | None, int]:
@@ -91,10 +128,17 @@ class SharedTTLCache(Generic[T]):
         except RedisAway:
             return None
         value = self._decoded(data) if milliseconds > 0 else None
-        self._on_lookup(value is not None)
         if value is not None:
             self._local.put(key, value, milliseconds / 1000)
         return value
+
+    async def _claim(self, key: str) -> bool:
+        """Whether this instance is the one to fetch `key` now (true too when Redis cannot say)."""
+        claim = self._link.keys.cached(self._name, key) + ":fetching"
+        try:
+            return bool(await self._link.run(lambda redis: redis.set(claim, b"1", nx=True, px=CLAIM_MS)))
+        except RedisAway:
+            return True
 
     def clear(self) -> None:
         self._local.clear()
