@@ -1,7 +1,8 @@
 # Set-up is part of every target: a fresh clone needs only python3, make and git (no node, no npm:
 # GraphiQL's files are in the repository). `make run` installs what serving needs, `make test` the
 # test tools as well; as root with apt, `make test` also installs Debian's chromium for the browser
-# test (CI has both; elsewhere, without them, that test is skipped).
+# test and Debian's redis-server for the tests of several instances (CI has both; elsewhere, without
+# them, those tests are skipped).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,8 +11,9 @@ TEST_STAMP := $(VENV)/.installed-test
 CODEGEN := $(VENV)/codegen
 CODEGEN_STAMP := $(CODEGEN)/.installed
 CHROMIUM := /usr/bin/chromium
+REDIS_SERVER := /usr/bin/redis-server
 
-.PHONY: run test check schema bench bench-live clean browser codegen vendor-graphiql fuzz
+.PHONY: run test check schema bench bench-live bench-instances clean browser redis codegen vendor-graphiql fuzz
 
 # The pip that comes with Python 3.11+ installs everything here: no upgrade, one download fewer.
 $(BIN)/python:
@@ -34,6 +36,15 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# Debian's Redis, for the tests of several instances sharing one (tests/instances/): each test run starts
+# its own redis-server on 127.0.0.1 and a free port, and stops it.
+$(REDIS_SERVER):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; \
+	else echo "warning: cannot install Debian's redis-server here (needs root and apt): the tests of several instances are skipped outside CI"; fi
+
+redis: $(REDIS_SERVER)
+
 # The client side of the codegen test, in its own environment: ariadne-codegen needs graphql-core < 3.3,
 # the gateway 3.3.
 $(CODEGEN_STAMP): tests/ops/codegen/requirements.txt
@@ -53,7 +64,7 @@ check: $(TEST_STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: check $(CHROMIUM) $(CODEGEN_STAMP)
+test: check $(CHROMIUM) $(REDIS_SERVER) $(CODEGEN_STAMP)
 	$(BIN)/pytest
 
 # GraphiQL's bundles, fetched again from the npm registry (plain HTTPS, no npm) at the versions
@@ -72,8 +83,13 @@ bench: $(TEST_STAMP)
 
 # Live updates: webhook-to-subscriber throughput and latency, memory per idle subscriber (a minute or two;
 # BENCH_LIVE_ARGS="--subscribers 200 --events 500" for more).
-bench-live: $(BENCH_STAMP)
+bench-live: $(TEST_STAMP)
 	$(BIN)/python -m bench.live $(BENCH_LIVE_ARGS)
+
+# Several instances: one gateway against two sharing a Redis (and two without), at 64 connections over the
+# standalone sandbox: throughput and upstream calls (a few minutes). BENCH_INSTANCES_ARGS=--quick for a try.
+bench-instances: $(TEST_STAMP) $(REDIS_SERVER)
+	$(BIN)/python -m bench.instances $(BENCH_INSTANCES_ARGS)
 
 schema: $(RUN_STAMP)
 	$(BIN)/gateway export-schema > schema.graphql

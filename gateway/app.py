@@ -28,12 +28,15 @@ from gateway.edge.explorer import STATIC_PATH, Explorer
 from gateway.edge.probes import healthz, readiness
 from gateway.edge.view import GatewayGraphQL
 from gateway.edge.webhooks import WebhookReceiver
-from gateway.live import Broker, InMemoryBroker
+from gateway.live import Broker, InMemoryBroker, SeenDeliveries
 from gateway.loaders import SharedCaches
+from gateway.loaders.cache import TokenCache
 from gateway.observability import Observability
 from gateway.observability.metrics import metrics_endpoint
 from gateway.schema import build_schema
+from gateway.shared import SharedState
 from gateway.upstream import UpstreamTransport
+from gateway.upstream.activities import ActivityTypeRecord
 from gateway.upstream.retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -57,7 +60,7 @@ def create_app(
 ) -> Starlette:
     """The gateway. Tests and production build the same object; tests may pass a transport or sandbox,
     a tracer provider (tracing is otherwise on only when the settings say so) and a live-updates broker
-    (default: in-process)."""
+    (default: in-process, or Redis pub/sub with `GATEWAY_REDIS_URL`)."""
     owned_sandbox: Sandbox | None = None
     embedded: Sandbox | None = None
     if settings.uses_sandbox and upstream_transport is None:
@@ -69,29 +72,25 @@ def create_app(
             api_token=settings.api_token or DEMO_TOKEN, webhooks=_embedded_webhooks(settings.webhooks)
         )
     observability = Observability(settings, tracer_provider)
-    services = Services(
-        settings=settings,
-        shared=SharedCaches(
-            activity_types=observability.cache("activity_types", settings.activity_types_ttl_seconds),
-            me=observability.cache("users_me", settings.activity_types_ttl_seconds),
-        ),
-        loader_observer=observability.loader_observer(),
-        api_version=ApiVersion(settings.api_version, observability.version_observer(settings.api_version)),
-        broker=broker or InMemoryBroker(),
-        live_observer=observability.live_observer(),
-    )
+    services = _services(settings, observability, broker)
     retry = retry_policy or RetryPolicy(settings.retry)
+    redis = services.redis
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with _http_client(settings, upstream_transport) as http:
-            services.start(UpstreamTransport(http, retry, observability.upstream_observer(http)))
+            windows = redis.windows if redis is not None else None
+            services.start(UpstreamTransport(http, retry, observability.upstream_observer(http), windows))
+            if redis is not None:
+                await redis.start()  # returns at once when Redis is away: it is then reconnected in the background
             yield
             await services.live.close()  # every subscription ends (1001) before the upstream client goes
             if services.registrations is not None:
                 await services.registrations.stop()
             if embedded is not None:
                 await embedded.webhooks.aclose()
+            if redis is not None:
+                await redis.close()
             services.stop()
         observability.shutdown()
         if owned_sandbox is not None:
@@ -118,6 +117,32 @@ def create_app(
     if embedded is not None:
         embedded.deliver_webhooks_through(httpx.ASGITransport(app=app, raise_app_exceptions=False))
     return app
+
+
+def _services(settings: Settings, observability: Observability, broker: Broker | None) -> Services:
+    """The app's services: each instance's own state, or, with `GATEWAY_REDIS_URL`, the state several
+    instances share through Redis in front of it (`gateway.shared`)."""
+    ttl = settings.activity_types_ttl_seconds
+    version_observer = observability.version_observer(settings.api_version)
+    local_types = observability.cache("activity_types", ttl)
+    activity_types: TokenCache[list[ActivityTypeRecord]] = local_types
+    redis = None
+    if settings.redis.configured:
+        redis = SharedState.for_settings(settings, observability.redis_observer(), version_observer)
+        activity_types = redis.activity_types(local_types, observability.cache_counter("activity_types_redis"))
+    api_version = ApiVersion(settings.api_version, redis.version if redis is not None else version_observer)
+    if redis is not None:
+        redis.version.bind(api_version)
+    return Services(
+        settings=settings,
+        shared=SharedCaches(activity_types=activity_types, me=observability.cache("users_me", ttl)),
+        loader_observer=observability.loader_observer(),
+        api_version=api_version,
+        broker=broker or (redis.broker if redis is not None else InMemoryBroker()),
+        deliveries=redis.deliveries if redis is not None else SeenDeliveries(),
+        live_observer=observability.live_observer(),
+        redis=redis,
+    )
 
 
 def _embedded_webhooks(configured: WebhookSettings) -> WebhookSettings:

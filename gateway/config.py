@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -92,6 +93,27 @@ class LiveSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RedisSettings:
+    """The Redis that several instances share (`gateway.shared`); none by default."""
+
+    url: str | None = field(default=None, repr=False)
+    """`redis://[:password@]host:port/db`, `rediss://…` or `unix://…`: may carry a password."""
+    key_secret: str | None = field(default=None, repr=False)
+    """The HMAC secret tokens are keyed under; without it, one kept in Redis (made by the first instance)."""
+    prefix: str = "gateway"
+    """Of every key and channel: deployments sharing one Redis each take their own."""
+    timeout_seconds: float = 0.2
+    """Of every Redis command (connect and read); past it the instance works on its own state."""
+
+    @property
+    def configured(self) -> bool:
+        return self.url is not None
+
+
+REDIS_PREFIX = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the gateway is configured with. Build it with `Settings.from_env`."""
 
@@ -111,6 +133,7 @@ class Settings:
     tracing: bool = False
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     live: LiveSettings = field(default_factory=LiveSettings)
+    redis: RedisSettings = field(default_factory=RedisSettings)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -151,6 +174,12 @@ class Settings:
                 read_window_seconds=_float(environ, "GATEWAY_EVENT_READ_WINDOW", LiveSettings().read_window_seconds),
                 keep_alive_seconds=_float(environ, "GATEWAY_WS_PING_INTERVAL", LiveSettings().keep_alive_seconds),
             ),
+            "redis": RedisSettings(
+                url=environ.get("GATEWAY_REDIS_URL") or None,
+                key_secret=environ.get("GATEWAY_REDIS_KEY_SECRET") or None,
+                prefix=environ.get("GATEWAY_REDIS_PREFIX") or RedisSettings().prefix,
+                timeout_seconds=_float(environ, "GATEWAY_REDIS_TIMEOUT", RedisSettings().timeout_seconds),
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -181,6 +210,21 @@ class Settings:
         if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"GATEWAY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.log_level!r}")
         _validate_webhooks(self.webhooks)
+        _validate_redis(self.redis)
+
+
+def _validate_redis(redis: RedisSettings) -> None:
+    if redis.url is not None:
+        parts = urlsplit(redis.url)
+        if parts.scheme not in ("redis", "rediss", "unix") or not (parts.netloc or parts.path):
+            raise SettingsError(
+                "GATEWAY_REDIS_URL must be a Redis URL such as redis://127.0.0.1:6379/0 (rediss:// for TLS, "
+                "unix:///path/to/socket)"
+            )
+    if not REDIS_PREFIX.fullmatch(redis.prefix):
+        raise SettingsError(f"GATEWAY_REDIS_PREFIX must be 1-64 letters, digits, '_', '.' or '-', got {redis.prefix!r}")
+    if redis.key_secret is not None and len(redis.key_secret) < 16:
+        raise SettingsError("GATEWAY_REDIS_KEY_SECRET must be at least 16 characters")
 
 
 def _validate_webhooks(webhooks: WebhookSettings) -> None:

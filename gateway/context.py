@@ -1,8 +1,9 @@
 """What a GraphQL operation runs with: the app's services, and one request's `Context`.
 
 `Services` is app-scoped: the settings, the caches shared across requests, the loaders' observer, the
-live updates (broker, delivery memory, subscribers, webhook registrations) and the upstream transport,
-which exists only while the app's lifespan runs. `Context` is made per request from them: the caller's
+live updates (broker, delivery memory, subscribers, webhook registrations), the state shared with other
+instances through Redis when there is one (`redis`), and the upstream transport, which exists only while
+the app's lifespan runs. `Context` is made per request from them: the caller's
 credentials, the request id the edge gave the request, the loaders and the cost ledger; on a WebSocket
 connection also its way to the live updates (`live`). `Info` is Strawberry's resolver info typed with
 this context.
@@ -33,6 +34,7 @@ from gateway.live import (
     SeenDeliveries,
 )
 from gateway.loaders import LoaderObserver, Loaders, SharedCaches
+from gateway.shared import SharedState
 from gateway.upstream import CallLedger, Credentials, PipedriveClient, UpstreamTransport
 from gateway.upstream.webhooks import WebhookRegistration
 
@@ -81,6 +83,8 @@ class Services:
     broker: Broker = field(default_factory=InMemoryBroker)
     deliveries: DeliveryMemory = field(default_factory=SeenDeliveries)
     live_observer: LiveObserver = field(default_factory=NullLiveObserver)
+    redis: SharedState | None = None
+    """What this instance shares with others through Redis (`GATEWAY_REDIS_URL`); None without it."""
     live: LiveUpdates = field(init=False)
     registrations: Registrations | None = field(init=False, default=None)
     """The gateway's own webhook upstream, when `GATEWAY_PUBLIC_URL` says where it is reached."""

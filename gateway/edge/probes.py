@@ -1,4 +1,6 @@
-"""The probes: `/healthz` (the process runs) and `/readyz` (the upstream answers)."""
+"""The probes: `/healthz` (the process runs) and `/readyz` (the upstream answers; with Redis configured,
+also whether this instance reaches it: an instance without Redis works on its own state, so it stays
+ready)."""
 
 from __future__ import annotations
 
@@ -30,7 +32,10 @@ def readiness(services: Services) -> Callable[[Request], Awaitable[JSONResponse]
             return _unavailable(f"upstream unreachable ({type(error).__name__})")
         if status >= 500:
             return _unavailable(f"upstream answered {status}")
-        return JSONResponse({"status": "ready", "apiVersion": services.api_version.current})
+        ready: dict[str, str] = {"status": "ready", "apiVersion": services.api_version.current}
+        if services.redis is not None:
+            ready["redis"] = services.redis.status
+        return JSONResponse(ready)
 
     return readyz
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gateway.activities import Activities, ApiVersion
-from gateway.loaders.cache import TTLCache
+from gateway.loaders.cache import TokenCache
 from gateway.upstream import PipedriveClient
 from gateway.upstream.activities import ActivityRecord, ActivityTypeRecord
 from gateway.upstream.entities import DealRecord, Me, OrganizationRecord, PersonRecord, RelatedObjects
@@ -28,8 +28,8 @@ from .users import UsersLoader
 class SharedCaches:
     """App-scoped caches that outlive a request (keyed by credentials inside)."""
 
-    activity_types: TTLCache[list[ActivityTypeRecord]]
-    me: TTLCache[Me]
+    activity_types: TokenCache[list[ActivityTypeRecord]]
+    me: TokenCache[Me]
 
 
 async def _me(client: PipedriveClient) -> Me:

@@ -1,6 +1,7 @@
 """One upstream answer per token, shared across requests for a while: asked at most once per request,
 and kept in an app-scoped cache keyed by the credentials' key (never the token itself), so nothing
-fetched with one token is served to another."""
+fetched with one token is served to another. On a miss the cache's second tier, if it has one (Redis,
+shared by several instances), is asked before the upstream."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Generic, TypeVar
 
 from gateway.upstream import PipedriveClient
 
-from .cache import TTLCache
+from .cache import TokenCache
 
 T = TypeVar("T")
 
@@ -19,7 +20,7 @@ class PerToken(Generic[T]):
     def __init__(
         self,
         client: Callable[[], PipedriveClient],
-        cache: TTLCache[T],
+        cache: TokenCache[T],
         fetch: Callable[[PipedriveClient], Awaitable[T]],
     ) -> None:
         self._client = client
@@ -40,6 +41,9 @@ class PerToken(Generic[T]):
         self._pending = None
 
     async def _fetch_and_keep(self, client: PipedriveClient) -> T:
-        value = await self._fetch(client)
-        self._cache.put(client.credentials.key, value)
+        key = client.credentials.key
+        value = await self._cache.load(key)
+        if value is None:
+            value = await self._fetch(client)
+            self._cache.put(key, value)
         return value

@@ -2,13 +2,15 @@
 
 `Observability` decides which parts are on for the given settings and hands each feeder its hook:
 the upstream transport an `UpstreamObserver`, the loaders a `LoaderObserver`, the live updates a
-`LiveObserver`, the activity-types cache its hit counter, the schema its operation extension. Every
+`LiveObserver`, the Redis link a `LinkObserver`, the activity-types cache its hit counters, the schema its
+operation extension. Every
 hook is injected; nothing is looked up from the app or a context variable. The parts live in their own
 modules (`metrics`, `tracing`, `telemetry`, `logs`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +19,15 @@ import httpx
 from gateway.config import ApiMode, Settings, SettingsError
 from gateway.engine.limits import ExtensionFactory
 
-from .metrics import GatewayMetrics, LiveMetrics, LoaderMetrics, ObservedTTLCache, UpstreamMetrics, VersionMetrics
+from .metrics import (
+    GatewayMetrics,
+    LiveMetrics,
+    LoaderMetrics,
+    ObservedTTLCache,
+    RedisMetrics,
+    UpstreamMetrics,
+    VersionMetrics,
+)
 from .telemetry import OperationTelemetry
 
 if TYPE_CHECKING:
@@ -54,6 +64,13 @@ class Observability:
     def cache(self, name: str, ttl: float) -> ObservedTTLCache[Any]:
         """An app-scoped TTL cache whose hits and misses count under `name`."""
         return ObservedTTLCache(name, ttl, self.metrics)
+
+    def cache_counter(self, name: str) -> Callable[[bool], None]:
+        """Counts a cache's lookups (hit: True) under `name`, for caches that are not `ObservedTTLCache`s."""
+        return lambda hit: self.metrics.record_cache_lookup(name, hit)
+
+    def redis_observer(self) -> RedisMetrics:
+        return RedisMetrics(self.metrics)
 
     def version_observer(self, mode: ApiMode) -> VersionMetrics:
         return VersionMetrics(self.metrics, mode)

@@ -4,8 +4,8 @@ Every app owns a `GatewayMetrics` (its own `CollectorRegistry`, never the proces
 and several apps in one process count separately. Every feeder is handed its hook
 (`gateway.observability.Observability`): the GraphQL operation extension (`telemetry`), the request
 middleware (`record_http`), the upstream transport (`UpstreamMetrics`, an `UpstreamObserver`), the
-loaders (`LoaderMetrics`, a `LoaderObserver`), the activity-types cache (`ObservedTTLCache`) and the live
-updates (`LiveMetrics`, a `LiveObserver`).
+loaders (`LoaderMetrics`, a `LoaderObserver`), the activity-types cache (`ObservedTTLCache`), the live
+updates (`LiveMetrics`, a `LiveObserver`) and the Redis link (`RedisMetrics`, a `LinkObserver`).
 
 Label values stay bounded and secret-free: endpoints are path templates (`/v1/activities/{id}`), statuses
 are numbers, operation names are checked against the GraphQL name syntax and capped in number, and no
@@ -52,6 +52,7 @@ class GatewayMetrics:
         self._define_upstream()
         self._define_internals()
         self._define_live()
+        self._define_redis()
 
     def _define_graphql(self) -> None:
         r = self.registry
@@ -173,6 +174,20 @@ class GatewayMetrics:
             registry=r,
         )
 
+    def _define_redis(self) -> None:
+        r = self.registry
+        self.redis_available = Gauge(
+            "gateway_redis_available",
+            "1 while the state shared with other instances is in Redis; 0 while this instance works on its own "
+            "(GATEWAY_REDIS_URL unset, or Redis unreachable).",
+            registry=r,
+        )
+        self.redis_outages = Counter(
+            "gateway_redis_outages",
+            "Times this instance lost Redis (or found it away at start) and went on with its own state.",
+            registry=r,
+        )
+
     def operation_label(self, name: str | None) -> str:
         """A bounded label for a client-chosen operation name."""
         if not name:
@@ -247,6 +262,18 @@ class ObservedTTLCache(TTLCache[T], Generic[T]):
         value = super().get(key)
         self._metrics.record_cache_lookup(self._name, value is not None)
         return value
+
+
+class RedisMetrics:
+    """The Redis link's `LinkObserver`: whether Redis is in use, and each outage."""
+
+    def __init__(self, metrics: GatewayMetrics) -> None:
+        self._m = metrics
+
+    def on_available(self, available: bool) -> None:
+        self._m.redis_available.set(1 if available else 0)
+        if not available:
+            self._m.redis_outages.inc()
 
 
 class VersionMetrics:

@@ -1,7 +1,8 @@
 """The one place that sends HTTP to the upstream: attempts, retries, in-flight sharing, envelopes.
 
 `UpstreamTransport` is app-scoped: it owns the pooled `httpx.AsyncClient` (through the app's
-lifespan), the in-flight GET registry and the rate-limit gates. `send` returns the decoded JSON
+lifespan), the in-flight GET registry and the rate-limit gates (over the app's `SpentWindows`: this
+process's own, or those several instances share). `send` returns the decoded JSON
 envelope of a `Call` or raises an `UpstreamError`. Tokens travel only in headers; exception texts name
 the endpoint template (`GET /v1/activities/{id}`), never a URL or a token.
 """
@@ -29,18 +30,24 @@ from .errors import (
 )
 from .ledger import CallLedger
 from .observer import NullObserver, UpstreamObserver
-from .ratelimit import RateLimitGates, read_rate_limit, retry_after
+from .ratelimit import RateLimitGates, SpentWindows, read_rate_limit, retry_after
 from .retry import RetryPolicy
 
 
 class UpstreamTransport:
     """Sends `Call`s for any credentials; shared by every request of the app."""
 
-    def __init__(self, http: httpx.AsyncClient, retry: RetryPolicy, observer: UpstreamObserver | None = None) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        retry: RetryPolicy,
+        observer: UpstreamObserver | None = None,
+        windows: SpentWindows | None = None,
+    ) -> None:
         self._http = http
         self._retry = retry
         self._observer: UpstreamObserver = observer or NullObserver()
-        self._gates = RateLimitGates(retry, max_wait=retry.settings.max_total_seconds)
+        self._gates = RateLimitGates(retry, max_wait=retry.settings.max_total_seconds, windows=windows)
         self._in_flight: dict[tuple[str, str, str], asyncio.Future[Json]] = {}
 
     async def send(self, call: Call, credentials: Credentials, ledger: CallLedger) -> Json:
@@ -95,7 +102,7 @@ class UpstreamTransport:
                 raise OperationAnswered(
                     f"{call.endpoint}: not sent, the operation is answered", endpoint=call.endpoint.label
                 )
-            await self._gates.wait_turn(credentials, self._observer, deadline)
+            await self._gates.wait_turn(credentials, self._observer, deadline, call.endpoint)
             return await self._send_once(call, credentials, ledger, self._attempt_timeout(deadline))
 
         def on_retry(error: UpstreamError, wait: float) -> None:
@@ -144,6 +151,8 @@ class UpstreamTransport:
         if snapshot is not None:
             ledger.see_rate_limit(snapshot)
             self._gates.observe(credentials, snapshot)
+        if response.status_code == 429:
+            self._gates.refused(credentials, retry_after(response.headers))
         return _decode(call, response)
 
 

@@ -45,11 +45,28 @@ def test_environment_is_read_and_flags_win() -> None:
         ({"PIPEDRIVE_BASE_URL": "acme.pipedrive.com"}, "PIPEDRIVE_BASE_URL"),
         ({"PIPEDRIVE_BASE_URL": "https://acme.pipedrive.com/api?api_token=x"}, "PIPEDRIVE_BASE_URL"),
         ({"GATEWAY_LOG_LEVEL": "chatty"}, "GATEWAY_LOG_LEVEL"),
+        ({"GATEWAY_REDIS_URL": "http://127.0.0.1:6379/0"}, "GATEWAY_REDIS_URL"),
+        ({"GATEWAY_REDIS_URL": "redis://127.0.0.1:6379/0", "GATEWAY_REDIS_PREFIX": "gw:*"}, "GATEWAY_REDIS_PREFIX"),
+        ({"GATEWAY_REDIS_KEY_SECRET": "short"}, "GATEWAY_REDIS_KEY_SECRET"),
+        ({"GATEWAY_REDIS_TIMEOUT": "0"}, "GATEWAY_REDIS_TIMEOUT"),
     ],
 )
 def test_a_bad_value_names_its_setting(environ: dict[str, str], named: str) -> None:
     with pytest.raises(SettingsError, match=named):
         Settings.from_env(environ)
+
+
+def test_redis_settings_are_read_and_their_secrets_never_shown() -> None:
+    environ = {
+        "GATEWAY_REDIS_URL": "redis://:s3cret-password@127.0.0.1:6380/2",
+        "GATEWAY_REDIS_KEY_SECRET": "a-deployment-secret-of-some-length",
+        "GATEWAY_REDIS_PREFIX": "gw-eu",
+        "GATEWAY_REDIS_TIMEOUT": "0.05",
+    }
+    settings = Settings.from_env(environ)
+    assert settings.redis.configured and (settings.redis.prefix, settings.redis.timeout_seconds) == ("gw-eu", 0.05)
+    assert "s3cret" not in repr(settings) and "deployment-secret" not in repr(settings)
+    assert not Settings.from_env({}).redis.configured
 
 
 def test_settings_built_directly_are_checked_too() -> None:

@@ -9,7 +9,8 @@ import asyncio
 import pytest
 
 from gateway.sandbox import OTHER_COMPANY_TOKEN, Sandbox
-from tests.support import FakeClock, GraphQLClient
+from gateway.sandbox.control import Fault
+from tests.support import ActivityPaths, FakeClock, GraphQLClient, error_codes
 
 pytestmark = pytest.mark.anyio
 
@@ -58,3 +59,24 @@ async def test_a_burst_beyond_the_window_is_retried_after_retry_after(
     assert sorted(r.status for r in sandbox.control.requests) == [200, 200, 200, 429]
     assert clock.slept == [2.0]
     assert sum(body["extensions"]["upstream"]["calls"] for body in bodies) == 4
+
+
+async def test_a_429_spends_the_window_for_every_call_with_that_token(
+    gql: GraphQLClient, sandbox: Sandbox, clock: FakeClock, paths: ActivityPaths
+) -> None:
+    """A 429 whose Retry-After ends past the retry budget is reported at once; the calls that come
+    after it with the same token are reported too, without being sent, until the window resets."""
+    sandbox.control.inject(Fault("status", status=429, retry_after=60, path=paths.list))
+    refused = await gql(ONE)
+    assert error_codes(refused) == ["RATE_LIMITED"]
+    assert refused["errors"][0]["extensions"]["retryAfter"] == 60
+    later = await gql(ONE)
+    assert error_codes(later) == ["RATE_LIMITED"]
+    assert later["errors"][0]["extensions"]["retryAfter"] == 60  # what is left of the window
+    assert later["extensions"]["upstream"] == {"calls": 0, "cost": 0}  # nothing sent into a spent window
+    other = await gql(ONE, headers={"x-api-token": OTHER_COMPANY_TOKEN})
+    assert "errors" not in other  # another token's window is its own
+    await clock.sleep(60)
+    after = await gql(ONE)
+    assert "errors" not in after
+    assert [r.status for r in sandbox.control.requests] == [429, 200, 200]
