@@ -23,11 +23,8 @@ middleware must see every field.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from math import isfinite
 from operator import attrgetter
 from typing import Any, cast
 
@@ -39,7 +36,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLString,
-    Undefined,
     get_nullable_type,
     is_leaf_type,
     is_non_null_type,
@@ -48,18 +44,13 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from .fill import Fill, PlainLeaf, PlainObject, compile_fill
+
 STRAWBERRY_DEFINITION = "strawberry-definition"
 """Where Strawberry keeps a GraphQL field's StrawberryField (`GraphQLField.extensions`)."""
 SKIP_INCLUDE = frozenset({"skip", "include"})
 """Directives that `collect_fields` has already applied by the time a field reaches the plan."""
 NO_INFO: Any = None
-PREPARE = "prepare"
-"""A source whose class has `prepare(names)` (the upstream records) is told which attributes a plan is
-about to read, so it converts them in one pass."""
-CLEAN_CLASSES = frozenset({str, int, bool, float, Decimal, dt.date, dt.datetime, dt.time})
-"""Values of these classes are never awaitable: a plain leaf holding one needs no further check."""
-
-
 IN_HAND = "gateway.in_hand"
 """The key, in a Strawberry field's `metadata`, of its `InHand` getter."""
 
@@ -73,42 +64,14 @@ InHand = Callable[[Any, Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
-class PlainLeaf:
-    """How to answer one response key from the source object without graphql-core."""
-
-    key: str
-    get: Callable[[Any], Any]
-    serialize: Callable[[Any], Any]
-    non_null: bool
-    attribute: str | None = None
-    """The source attribute the getter reads, when it reads one."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlainObject:
-    """An object field, or a list of objects, whose value is in hand: each object is filled by the plan
-    of the field's own selection."""
-
-    key: str
-    get: Callable[[Any], Any]
-    object_type: GraphQLObjectType
-    field_details_list: FieldDetailsList
-    non_null: bool
-    is_list: bool
-    item_non_null: bool
-
-
-@dataclass(frozen=True, slots=True)
 class Plan:
     """One collected selection on one object type: what a plan answers, and the rest for graphql-core."""
 
     order: tuple[str, ...]
-    leaves: tuple[PlainLeaf, ...]
-    objects: tuple[PlainObject, ...]
-    attributes: tuple[str, ...]
-    """The attributes the leaves read, for a source that converts its values on demand (`PREPARE`)."""
+    fill: Fill
+    """The plain steps' values for one source object (`gateway.engine.fill`)."""
     general: GroupedFieldSet
-    """The fields neither kind answers, in selection order: what graphql-core executes."""
+    """The fields the plan does not answer, in selection order: what graphql-core executes."""
     grouped_field_set: GroupedFieldSet
 
 
@@ -116,21 +79,18 @@ def build_plan(
     schema: GraphQLSchema, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet, context: Any
 ) -> Plan | None:
     """The plan for a collected selection, or None when nothing in it can be planned."""
-    leaves: list[PlainLeaf] = []
-    objects: list[PlainObject] = []
+    steps: list[PlainLeaf | PlainObject] = []
     general: GroupedFieldSet = {}
     for key, field_details_list in grouped_field_set.items():
         planned = plain_field(schema, parent_type, key, field_details_list, context)
-        if isinstance(planned, PlainLeaf):
-            leaves.append(planned)
-        elif isinstance(planned, PlainObject):
-            objects.append(planned)
-        else:
+        if planned is None:
             general[key] = field_details_list
-    if not leaves and not objects:
+        else:
+            steps.append(planned)
+    if not steps:
         return None
-    attributes = tuple(dict.fromkeys(leaf.attribute for leaf in leaves if leaf.attribute))
-    return Plan(tuple(grouped_field_set), tuple(leaves), tuple(objects), attributes, general, grouped_field_set)
+    attributes = tuple(dict.fromkeys(s.attribute for s in steps if isinstance(s, PlainLeaf) and s.attribute))
+    return Plan(tuple(grouped_field_set), compile_fill(tuple(steps), attributes), general, grouped_field_set)
 
 
 def plain_field(
@@ -146,7 +106,7 @@ def plain_field(
     name = field_details_list[0].node.name.value
     if name == "__typename":
         type_name = parent_type.name
-        return PlainLeaf(key, lambda _source: type_name, _identity, non_null=True)
+        return PlainLeaf(key, lambda _source: type_name, _identity, non_null=True, exact="String")
     field = parent_type.fields.get(name)
     if field is None or field.args:
         return None
@@ -160,7 +120,8 @@ def plain_field(
     named = get_nullable_type(field.type)
     if is_leaf_type(named):
         attribute = definition.python_name if isinstance(get, attrgetter) else None
-        return PlainLeaf(key, get, _serializer(named), non_null, attribute)
+        exact = named.name if named in BUILT_IN_SCALARS else None
+        return PlainLeaf(key, get, named.coerce_output_value, non_null, attribute, exact)
     item = get_nullable_type(named.of_type) if isinstance(named, GraphQLList) else named
     if not isinstance(item, GraphQLObjectType):
         return None  # abstract types, lists of lists or of leaves: the general path
@@ -202,23 +163,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-_INT_RANGE = range(-(2**31), 2**31)
-
-
-def _serializer(named: Any) -> Callable[[Any], Any]:
-    """The type's serializer, with the common clean case of the built-in scalars answered at once."""
-    coerce: Callable[[Any], Any] = named.coerce_output_value
-    exact = _EXACT.get(named.name) if named in (GraphQLString, GraphQLInt, GraphQLBoolean, GraphQLFloat) else None
-    if exact is None:
-        return coerce
-    if exact is int:
-        return lambda value: value if value.__class__ is int and value in _INT_RANGE else coerce(value)
-    if exact is float:
-        return lambda value: value if value.__class__ is float and isfinite(value) else coerce(value)
-    return lambda value: value if value.__class__ is exact else coerce(value)
-
-
-_EXACT: dict[str, type] = {"String": str, "Int": int, "Boolean": bool, "Float": float}
+BUILT_IN_SCALARS = (GraphQLString, GraphQLInt, GraphQLBoolean, GraphQLFloat)
 
 
 class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -229,6 +174,7 @@ class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self._plans_on = manager is None or not manager.middlewares
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, Plan | None]] = {}
+        self._object_fills: dict[int, tuple[PlainObject, Fill | None]] = {}
 
     def build_per_event_executor(self, payload: Any) -> Any:
         """A subscription event that brings its own context (`event_context`: a live update's read window,
@@ -261,63 +207,29 @@ class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
         plan = self.plan(parent_type, grouped_field_set) if self._plans_on else None
         if plan is None:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
-        values, unclean = self._fill(plan, source_value)
+        values, unclean = plan.fill(source_value, self)
         general = plan.general
         if unclean:
             general = {
                 key: details for key, details in plan.grouped_field_set.items() if key in general or key in unclean
             }
         if not general:
-            return _merge(plan.order, values, {}) if plan.objects else values
+            return values  # in selection order already
         rest = super().execute_fields(parent_type, source_value, path, general, position_context)
         if self.is_awaitable(rest):
             return _merge_later(plan.order, values, rest)
         return _merge(plan.order, values, cast(dict[str, Any], rest))
 
-    def _fill(self, plan: Plan, source: Any) -> tuple[dict[str, Any], set[str]]:
-        """The clean values the plan answers for `source`, and the keys that need the general path."""
-        values: dict[str, Any] = {}
-        unclean: set[str] = set()
-        if plan.attributes:
-            prepare = getattr(source.__class__, PREPARE, None)
-            if prepare is not None:
-                prepare(source, plan.attributes)
-        for leaf in plan.leaves:
-            try:
-                raw = leaf.get(source)
-                if raw is None:
-                    if leaf.non_null:
-                        unclean.add(leaf.key)
-                    else:
-                        values[leaf.key] = None
-                    continue
-                if raw.__class__ not in CLEAN_CLASSES and self.is_awaitable(raw):
-                    unclean.add(leaf.key)
-                    continue
-                value = leaf.serialize(raw)
-            except Exception:  # the general path raises it again, located and handled as graphql-core does
-                unclean.add(leaf.key)
-                continue
-            if value is None or value is Undefined:
-                unclean.add(leaf.key)
-            else:
-                values[leaf.key] = value
-        for plain in plan.objects:
-            try:
-                values[plain.key] = self._fill_object_field(plain, plain.get(source))
-            except Exception:  # NotInHand, a getter's own failure, or a value that is not clean
-                unclean.add(plain.key)
-        return values, unclean
-
-    def _fill_object_field(self, plain: PlainObject, value: Any) -> Any:
+    def fill_object_field(self, plain: PlainObject, value: Any) -> Any:
         """The completed value of an object field or list of objects; raises `NotInHand` when any part
         of it is not clean, so that graphql-core completes the whole field."""
         if value is None:
             if plain.non_null:
                 raise NotInHand
             return None
+        fill = self._object_fill(plain)
         if not plain.is_list:
-            return self._fill_object(plain, value)
+            return self._fill_object(plain, fill, value)
         if value.__class__ is not list and value.__class__ is not tuple:
             raise NotInHand  # another iterable (a generator, say): graphql-core's own handling
         items: list[Any] = []
@@ -327,24 +239,31 @@ class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
                     raise NotInHand
                 items.append(None)
             else:
-                items.append(self._fill_object(plain, item))
+                items.append(self._fill_object(plain, fill, item))
         return items
 
-    def _fill_object(self, plain: PlainObject, source: Any) -> dict[str, Any]:
-        object_type = plain.object_type
+    def _object_fill(self, plain: PlainObject) -> Fill:
+        """The fill of the object's own selection, worked out once per field of the plan; `NotInHand`
+        when that selection is not all plain (graphql-core completes the field)."""
+        cached = self._object_fills.get(id(plain))
+        if cached is None:
+            grouped_field_set, defer_usages, *_ = self.collect_subfields(plain.object_type, plain.field_details_list)
+            plan = None if defer_usages else self.plan(plain.object_type, grouped_field_set)
+            fill = plan.fill if plan is not None and not plan.general else None
+            cached = self._object_fills[id(plain)] = (plain, fill)  # the plain kept alive: its id stays unique
+        if cached[1] is None:
+            raise NotInHand
+        return cached[1]
+
+    def _fill_object(self, plain: PlainObject, fill: Fill, source: Any) -> dict[str, Any]:
+        is_type_of = plain.object_type.is_type_of
         # Strawberry's and the gateway's `is_type_of` read the object only: no resolve info to make here.
-        if object_type.is_type_of is not None and object_type.is_type_of(source, NO_INFO) is not True:
+        if is_type_of is not None and is_type_of(source, NO_INFO) is not True:
             raise NotInHand  # the general path reports a wrong type, or awaits an awaitable answer
-        grouped_field_set, defer_usages, *_ = self.collect_subfields(object_type, plain.field_details_list)
-        if defer_usages:
-            raise NotInHand
-        plan = self.plan(object_type, grouped_field_set)
-        if plan is None or plan.general:
-            raise NotInHand
-        values, unclean = self._fill(plan, source)
+        values, unclean = fill(source, self)
         if unclean:
             raise NotInHand
-        return _merge(plan.order, values, {}) if plan.objects else values
+        return values
 
 
 def _merge(order: tuple[str, ...], plain: dict[str, Any], rest: dict[str, Any]) -> dict[str, Any]:

@@ -115,7 +115,7 @@ class ActivityLoaders:
             fetched = await self.by_id.load(record.id)
             if fetched is not None and fetched is not record:
                 record = record.completed_by(fetched)
-        if name not in record.present:
+        if not record.has(name):
             fetched = await self.detail.load(record.id)
             if fetched is not None:
                 record = record.completed_by(fetched)

@@ -63,7 +63,7 @@ class LinkedRecords(Generic[R]):
     async def complete(self, record: R, name: str) -> R:
         """`record` (or what is known of it) completed so that it carries `name` if the upstream has it."""
         known = self.known(record.id) or record
-        if name in known.present:
+        if known.has(name):
             return known
         complete = await self._fetch_complete(record.id)
         if complete is None:  # gone or no longer visible: nothing better to say than what we had

@@ -84,13 +84,13 @@ def completable(name: str, graphql_type: Any, description: str, *, fallback: Fal
     """A field answered from the record when its payload had it, else from `fallback`."""
 
     def in_hand(root: Record, context: Context) -> Any:
-        if name not in root.present:
+        if not root.has(name):
             raise NotInHand
         value = getattr(root, name)
         return (value or []) if as_list else value
 
     def resolve(root: Record, info: Info) -> Any:
-        if name in root.present:
+        if root.has(name):
             return in_hand(root, info.context)
         return _or_empty(fallback(root, info)) if as_list else fallback(root, info)
 
@@ -117,7 +117,7 @@ def link(target: Pick, id_field: str, graphql_type: Any, description: str, *, so
     """The object `root.<id_field>` points to; `source` completes a root that lacks the id field."""
 
     def in_hand(root: Record, context: Context) -> Any:
-        if source is not None and id_field not in root.present:
+        if source is not None and not root.has(id_field):
             raise NotInHand
         record_id = getattr(root, id_field)
         if record_id is None:
@@ -128,7 +128,7 @@ def link(target: Pick, id_field: str, graphql_type: Any, description: str, *, so
         return known
 
     def resolve(root: Record, info: Info) -> Any:
-        if source is None or id_field in root.present:
+        if source is None or root.has(id_field):
             return _linked(target, getattr(root, id_field), info)
         return _linked_after_completion(root, id_field, target, source, info)
 

@@ -16,6 +16,7 @@ from typing import Any
 from .converters import (
     PLACE_PARTS,
     Converter,
+    Expander,
     negated,
     place,
     to_bool,
@@ -196,10 +197,13 @@ ACTIVITY_CONVERTERS: dict[str, Converter] = {
 ACTIVITY_FIELDS: tuple[str, ...] = tuple(ACTIVITY_CONVERTERS)
 
 
-def _owner(raw: Any) -> dict[str, Any]:
+def _owner_fields(raw: Any) -> dict[str, Any]:
     """v2 `owner_id` is v1's `user_id`, and `assigned_to_user_id`, which v1 documents as always equal."""
     owner = to_int(raw)
     return {"user_id": owner, "assigned_to_user_id": owner}
+
+
+_owner = Expander(frozenset({"user_id", "assigned_to_user_id"}), _owner_fields)
 
 
 V1_ACTIVITY = Shape(ActivityRecord, ACTIVITY_CONVERTERS)

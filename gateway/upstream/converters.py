@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 Converter = Callable[[Any], Any]
-Expander = Callable[[Any], dict[str, Any]]
-"""Turns one upstream key's value into several record fields (a v2 `location` object, say)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expander:
+    """Turns one upstream key's value into several record fields (a v2 `location` object, say)."""
+
+    produces: frozenset[str]
+    """Every field the expansion may give (records expand on the first read of one of them)."""
+    expand: Callable[[Any], dict[str, Any]]
+
+    def __call__(self, raw: Any) -> dict[str, Any]:
+        return self.expand(raw)
+
 
 PLACE_PARTS = (
     "subpremise",
@@ -100,7 +112,7 @@ def negated(name: str) -> Expander:
     def expand(raw: Any) -> dict[str, Any]:
         return {name: None if raw is None else not to_bool(raw)}
 
-    return expand
+    return Expander(frozenset({name}), expand)
 
 
 def place(prefix: str) -> Expander:
@@ -117,4 +129,4 @@ def place(prefix: str) -> Expander:
         parts = {f"{prefix}_{part}": to_text(raw[part]) for part in PLACE_PARTS if part in raw}
         return {prefix: to_text(raw.get("value")), **parts}
 
-    return expand
+    return Expander(frozenset({prefix, *(f"{prefix}_{part}" for part in PLACE_PARTS)}), expand)

@@ -6,11 +6,13 @@ a null: it is completed from a fuller source instead. A `Shape` says how one ups
 onto a record class: which keys it converts and how, which it renames, which expand into several
 fields.
 
-Records are built lazily: `Shape.parse` keeps the payload and works out `present` with set
-operations; a field is converted the first time it is read (`Record.__getattr__`), then kept in the
-instance. A page of 100 activities of 61 fields of which a query reads 9 converts 900 values, not
-6,100 (the conversion of every field was the largest single cost of a page; see bench/). A field the
-record class declares but the payload lacks reads as None.
+Records are built lazily: `Shape.parse` keeps the payload and nothing else; a field is converted the
+first time it is read (`Record.__getattr__`), then kept in the instance. A page of 100 activities of
+61 fields of which a query reads 9 converts 900 values, not 6,100 (the conversion of every field was
+the largest single cost of a page; see bench/). `has(name)` answers from the payload's keys, and
+`present` is worked out only when something needs the whole set; keys that expand into several fields
+expand on the first read of one of them. A field the record class declares but the payload lacks
+reads as None.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .converters import Converter, Expander
 Json = Mapping[str, Any]
 _RAW = "_raw"
 _SHAPE = "_shape"
+_EXPANDED = "_expanded"
 
 
 class Record:
@@ -47,12 +50,16 @@ class Record:
         cls._fields = frozenset(name for name in declared if not name.startswith("_") and name != "present")
 
     def __getattr__(self, name: str) -> Any:
-        """A declared field not read yet: converted from the payload now (None when it lacks it)."""
-        if name not in type(self)._fields:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        """A declared field not read yet: converted from the payload now (None when it lacks it); or
+        `present`, worked out from the payload now."""
         state = self.__dict__
         shape: Shape[Any] | None = state.get(_SHAPE)
-        value = shape.convert(state[_RAW], name) if shape is not None else None
+        if name == "present" and shape is not None:
+            present = state["present"] = shape.present(state)
+            return present
+        if name not in type(self)._fields:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = shape.convert(state, name) if shape is not None else None
         state[name] = value
         return value
 
@@ -69,7 +76,13 @@ class Record:
         return self.id
 
     def has(self, name: str) -> bool:
-        return name in self.present
+        """Whether the payload carried field `name` (without working out all of `present`)."""
+        state = self.__dict__
+        present: frozenset[str] | None = state.get("present")
+        if present is not None:
+            return name in present
+        shape: Shape[Any] | None = state.get(_SHAPE)
+        return shape is not None and shape.has(state, name)
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.present}
@@ -93,62 +106,85 @@ R = TypeVar("R", bound=Record)
 @dataclass(frozen=True)
 class Shape(Generic[R]):
     """How one upstream payload maps onto `record`: converted keys (under the record's names),
-    renamed keys, and keys that expand into several fields (converted at once: they are few)."""
+    renamed keys, and keys that expand into several fields (all of one payload's at once: they are few)."""
 
     record: type[R]
     fields: Mapping[str, Converter]
     renames: Mapping[str, str] = field(default_factory=dict)
     expanders: Mapping[str, Expander] = field(default_factory=dict)
-    _direct: frozenset[str] = field(init=False, repr=False)
-    """Payload keys kept under their own name."""
     _sources: dict[str, str] = field(init=False, repr=False)
-    """Field name -> the payload key it is converted from."""
-    _prepared: dict[tuple[str, ...], tuple[tuple[str, str, Converter], ...]] = field(
+    """Field name -> the payload key it is converted from (the expanded fields aside)."""
+    _expanded: frozenset[str] = field(init=False, repr=False)
+    """Every field an expander may give."""
+    _prepared: dict[tuple[str, ...], tuple[bool, tuple[tuple[str, str, Converter], ...]]] = field(
         init=False, repr=False, default_factory=dict
     )
-    """Names a reader reads -> (name, payload key, converter) of those converted from the payload."""
+    """Names a reader reads -> whether one is expanded, and (name, payload key, converter) of the others."""
 
     def __post_init__(self) -> None:
+        expanded = frozenset().union(*(expander.produces for expander in self.expanders.values()))
         direct = frozenset(self.fields) - set(self.renames) - set(self.expanders) - set(self.renames.values())
         sources = {name: name for name in direct} | {new: old for old, new in self.renames.items()}
-        object.__setattr__(self, "_direct", direct)
-        object.__setattr__(self, "_sources", sources)
+        object.__setattr__(self, "_sources", {name: key for name, key in sources.items() if name not in expanded})
+        object.__setattr__(self, "_expanded", expanded)
 
     def parse(self, data: Json) -> R:
         record = object.__new__(self.record)
         state = record.__dict__
         state[_RAW] = data
         state[_SHAPE] = self
-        present = data.keys() & self._direct
-        for old, new in self.renames.items():
-            if old in data:
-                present.add(new)
-        for key, expand in self.expanders.items():
-            if key in data:
-                expanded = expand(data[key])
-                state.update(expanded)
-                present.update(expanded)
         raw_id = data.get("id")
         state["id"] = int(raw_id) if raw_id is not None else int(data["value"])  # an expanded `*_id` object
-        present.add("id")
-        record.present = frozenset(present)
         return record
+
+    def has(self, state: dict[str, Any], name: str) -> bool:
+        """Whether the payload in `state` carries field `name`."""
+        if name in self._expanded:
+            return name in self._expand(state)
+        key = self._sources.get(name)
+        return name == "id" or (key is not None and key in state[_RAW])
+
+    def present(self, state: dict[str, Any]) -> frozenset[str]:
+        """Every field the payload in `state` carries."""
+        raw = state[_RAW]
+        carried = {name for name, key in self._sources.items() if key in raw}
+        return frozenset(carried | self._expand(state) | {"id"})
 
     def prepare(self, state: dict[str, Any], names: tuple[str, ...]) -> None:
         """Convert `names` into a record's `state` (those not converted yet)."""
-        steps = self._prepared.get(names)
-        if steps is None:
+        prepared = self._prepared.get(names)
+        if prepared is None:
             steps = tuple((name, self._sources[name], self.fields[name]) for name in names if name in self._sources)
-            self._prepared[names] = steps
+            prepared = self._prepared[names] = (any(name in self._expanded for name in names), steps)
+        expands, steps = prepared
+        if expands:
+            self._expand(state)
         raw = state[_RAW]
         for name, key, convert in steps:
             if name not in state:
                 value = raw.get(key)
                 state[name] = None if value is None else convert(value)
 
-    def convert(self, data: Json, name: str) -> Any:
-        """Field `name` of payload `data` (None when the payload lacks it)."""
+    def convert(self, state: dict[str, Any], name: str) -> Any:
+        """Field `name` of the payload in `state` (None when the payload lacks it)."""
+        if name in self._expanded:
+            self._expand(state)
+            return state.get(name)
         key = self._sources.get(name)
-        if key is None or key not in data:
+        raw = state[_RAW]
+        if key is None or key not in raw:
             return None
-        return self.fields[name](data[key])
+        return self.fields[name](raw[key])
+
+    def _expand(self, state: dict[str, Any]) -> frozenset[str]:
+        """The payload's expanding keys as fields, put into `state` once; the names they gave."""
+        given: frozenset[str] | None = state.get(_EXPANDED)
+        if given is None:
+            raw, values = state[_RAW], {}
+            for key, expander in self.expanders.items():
+                if key in raw:
+                    values.update(expander(raw[key]))
+            for name, value in values.items():
+                state.setdefault(name, value)
+            given = state[_EXPANDED] = frozenset(values)
+        return given

@@ -50,7 +50,7 @@ def _activity_reads(sandbox: Sandbox, token_user: int) -> int:
     )
 
 
-@pytest.mark.parametrize("live_settings", [LiveSettings(read_window_seconds=1.0)])
+@pytest.mark.parametrize("live_settings", [LiveSettings(read_window_seconds=3.0)])  # wide: a loaded machine is slow
 @pytest.mark.parametrize("api_version", ["v2"])  # a batch reads through v2 `?ids=` on either version
 async def test_200_subscribers_get_a_burst_of_50_in_order_with_one_read_per_token(
     live: Live, http: httpx.AsyncClient, api_version: ApiMode
