@@ -46,7 +46,12 @@ def _parser() -> argparse.ArgumentParser:
         help="which Pipedrive API the activity operations use (default PIPEDRIVE_API_VERSION or auto: v1 until "
         "the upstream retires it, then v2)",
     )
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default 1; more need GATEWAY_REDIS_URL while live updates are on)",
+    )
     sandbox = commands.add_parser("sandbox", help="run the upstream emulator alone")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=DEFAULT_SANDBOX_PORT)
@@ -81,8 +86,24 @@ def _serve(args: argparse.Namespace) -> None:
         if value is not None:
             os.environ[name] = str(value)
     settings = Settings.from_env(os.environ)
+    _check_workers(args.workers, settings)
     _announce(settings)
     run_server(settings, workers=args.workers)
+
+
+def _check_workers(workers: int, settings: Settings) -> None:
+    """One worker by default: live updates reach the subscribers of the process a webhook lands in, so
+    several workers without a shared broker would each miss the events the others receive (and each would
+    run its own embedded sandbox). With Redis they share events and state like several instances."""
+    if workers < 1:
+        raise SettingsError(f"--workers must be at least 1, got {workers}")
+    live_updates = settings.uses_sandbox or settings.webhooks.configured
+    if workers > 1 and live_updates and not settings.redis.configured:
+        raise SettingsError(
+            f"--workers {workers} needs GATEWAY_REDIS_URL while live updates are on (the embedded sandbox, or "
+            "GATEWAY_WEBHOOK_USER/GATEWAY_WEBHOOK_PASSWORD set): a webhook reaches one worker, and without "
+            "Redis the subscribers of the others would miss it. Set GATEWAY_REDIS_URL, or run one worker."
+        )
 
 
 def run_server(

@@ -99,3 +99,41 @@ def test_export_schema_prints_the_committed_sdl() -> None:
         [sys.executable, "-m", "gateway", "export-schema"], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert printed == (ROOT / "schema.graphql").read_text()
+
+
+@pytest.mark.parametrize(
+    ("environment", "workers", "runs"),
+    [
+        ({}, 2, False),  # the embedded sandbox: live updates on, each worker its own broker
+        (
+            {
+                "PIPEDRIVE_BASE_URL": "http://127.0.0.1:9/api",
+                "GATEWAY_WEBHOOK_USER": "hook",
+                "GATEWAY_WEBHOOK_PASSWORD": "pw",
+            },
+            2,
+            False,
+        ),
+        ({"PIPEDRIVE_BASE_URL": "http://127.0.0.1:9/api"}, 2, True),  # no live updates: nothing to miss
+        ({"GATEWAY_REDIS_URL": "redis://127.0.0.1:9/0"}, 2, True),  # events shared through Redis
+        ({}, 1, True),
+        ({}, 0, False),
+    ],
+)
+def test_several_workers_need_redis_while_live_updates_are_on(
+    environment: dict[str, str],
+    workers: int,
+    runs: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("PIPEDRIVE_BASE_URL", "GATEWAY_REDIS_URL", "GATEWAY_WEBHOOK_USER", "GATEWAY_WEBHOOK_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    served: list[int] = []
+    monkeypatch.setattr("gateway.__main__.run_server", lambda settings, *, workers: served.append(workers))
+    code = main(["serve", "--workers", str(workers)])
+    assert (code, served) == ((0, [workers]) if runs else (2, []))
+    if not runs:
+        assert "--workers" in capsys.readouterr().err
