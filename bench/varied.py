@@ -5,7 +5,9 @@ share an upstream call and the gateway's own CPU shows.
 For each workload and concurrency (1, 16, 64) it reports the gateway process's CPU milliseconds per
 request (from /proc, the process's own accounting, not wall time), p50/p99 latency, throughput,
 errors, upstream calls per request (`extensions.upstream`), and the gateway's RSS after the warm-up
-and after the run (growth would be a leak).
+and after the run (growth would be a leak). Beside each, its floor: the same upstream calls made
+directly by the driver at the same concurrency, their JSON decoded, no GraphQL (`floor_ratio` = the
+floor's throughput over the gateway's: what one gateway process costs on this machine).
 
     python -m bench.varied [--quick] [--workloads page100_person,activity_owner] [--gateway-argv ...]
 """
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 from bench.driver import Operation, drive
 from bench.processes import BIN, HOST, Server, _spawn, _wait_ready, cpu_seconds, free_port, running, start_gateway
@@ -39,6 +43,9 @@ class Workload:
     title: str
     request: Callable[[int], dict[str, Any]]
     """The i-th request's body: every one differs from the next few hundred."""
+    upstream: Callable[[int], tuple[str, ...]]
+    """The upstream calls (paths under the fake's URL) the gateway makes for the i-th request: the floor
+    makes them directly."""
 
 
 PAGE = (
@@ -62,12 +69,31 @@ def _typename(i: int) -> dict[str, Any]:
     return {"query": "query Nothing { __typename }"}
 
 
+def _page_calls(i: int) -> tuple[str, ...]:
+    variables = _page(i)["variables"]
+    return (f"/api/v1/activities?user_id={variables['userId']}&start=0&limit={variables['first']}",)
+
+
+def _activity_calls(i: int) -> tuple[str, ...]:
+    return (f"/api/v1/activities/{_activity(i)['variables']['id']}",)
+
+
 WORKLOADS = {
     w.name: w
     for w in (
-        Workload("page100_person", "activities(first: 91-100) { 8 scalars, person { pipedriveId name } }", _page),
-        Workload("activity_owner", "activity(id:) { 7 scalars, owner { name } }", _activity),
-        Workload("typename", "{ __typename }: no upstream call, the gateway's own cost of a request", _typename),
+        Workload(
+            "page100_person",
+            "activities(first: 91-100) { 8 scalars, person { pipedriveId name } }",
+            _page,
+            _page_calls,
+        ),
+        Workload("activity_owner", "activity(id:) { 7 scalars, owner { name } }", _activity, _activity_calls),
+        Workload(
+            "typename",
+            "{ __typename }: no upstream call, the gateway's own cost of a request",
+            _typename,
+            lambda _i: (),
+        ),
     )
 }
 FULL = ((1, 400, 8.0, 20), (16, 2000, 10.0, 64), (64, 4000, 12.0, 128))
@@ -96,8 +122,10 @@ def rss_kib(pids: list[int]) -> int:
 
 
 async def _drive(
-    url: str, workload: Workload, concurrency: int, requests: int, seconds: float, warmup: int
+    url: str, workload: Workload, concurrency: int, requests: int, seconds: float, warmup: int, floor: bool
 ) -> dict[str, Any]:
+    """GraphQL requests to the gateway at `url`; with `floor`, the same upstream calls straight to the fake
+    at `url`, their JSON decoded (the least any gateway does with them), no GraphQL."""
     counter = 0
     headers = {"content-type": "application/json", "accept": "application/json"}
     async with contextlib.AsyncExitStack() as stack:
@@ -114,7 +142,17 @@ async def _drive(
                 response = await client.post(url, content=body, headers=headers)
                 return response.status_code, response.content
 
-            operations.append(send)
+            async def call_upstream(client: httpx.AsyncClient = client) -> tuple[int, bytes]:
+                nonlocal counter
+                counter += 1
+                status, content = 200, b""
+                for path in workload.upstream(counter):
+                    response = await client.get(url + path)
+                    orjson.loads(response.content)
+                    status, content = response.status_code, response.content
+                return status, content
+
+            operations.append(call_upstream if floor else send)
         return await drive(operations, requests, seconds, warmup)
 
 
@@ -126,28 +164,35 @@ def _driver_main(argv: list[str]) -> None:
     parser.add_argument("--requests", type=int, required=True)
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--warmup", type=int, required=True)
+    parser.add_argument("--floor", action="store_true", help="--url is the fake upstream's: make the calls directly")
     args = parser.parse_args(argv)
     workload = WORKLOADS[args.workload]
-    result = asyncio.run(_drive(args.url, workload, args.concurrency, args.requests, args.seconds, args.warmup))
+    load = (args.concurrency, args.requests, args.seconds, args.warmup)
+    result = asyncio.run(_drive(args.url, workload, *load, args.floor))
     print(json.dumps(result))
 
 
 # --- the run ---------------------------------------------------------------------------------------
 
 
-def measure(gateway: Server, workload: Workload, load: tuple[int, int, float, int]) -> dict[str, Any]:
+def _driven(url: str, workload: Workload, load: tuple[int, int, float, int], *, floor: bool) -> dict[str, Any]:
+    """One run of the driver process (its own process, so that its CPU is not the gateway's)."""
     concurrency, requests, seconds, warmup = load
-    pids = gateway.serving_pids()
-    before = cpu_seconds(pids)
     argv = [
-        sys.executable, "-m", "bench.varied", "drive", "--url", f"{gateway.url}/graphql", "--workload", workload.name,
+        sys.executable, "-m", "bench.varied", "drive", "--url", url, "--workload", workload.name,
         "--concurrency", str(concurrency), "--requests", str(requests), "--seconds", str(seconds),
-        "--warmup", str(warmup),
+        "--warmup", str(warmup), *(["--floor"] if floor else []),
     ]  # fmt: skip
-    import subprocess
-
     done = subprocess.run(argv, capture_output=True, timeout=600, check=True)
     result: dict[str, Any] = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    return result
+
+
+def measure(gateway: Server, workload: Workload, load: tuple[int, int, float, int]) -> dict[str, Any]:
+    warmup = load[3]
+    pids = gateway.serving_pids()
+    before = cpu_seconds(pids)
+    result = _driven(f"{gateway.url}/graphql", workload, load, floor=False)
     served = result["requests"] + warmup
     result["gateway_cpu_ms_per_request"] = round((cpu_seconds(pids) - before) * 1000 / served, 2) if served else None
     result["rss_mib_after"] = round(rss_kib(pids) / 1024, 1)
@@ -172,6 +217,7 @@ def run(
                     rss_warm = warm["rss_mib_after"]
                     for load in loads:
                         result = measure(gateway, workload, load)
+                        floor = _driven(fake.url, workload, load, floor=True) if workload.upstream(0) else {}
                         rows.append({
                             "workload": workload.name, "concurrency": load[0],
                             "calls": upstream.get("calls"), "cost": upstream.get("cost"),
@@ -179,6 +225,9 @@ def run(
                             "p99_ms": result["p99_ms"], "rps": result["rps"], "errors": result["errors"],
                             "rss_mib_warm": rss_warm, "rss_mib_after": result["rss_mib_after"],
                             "first_error": result.get("first_error"),
+                            "floor_p50_ms": floor.get("p50_ms"), "floor_p99_ms": floor.get("p99_ms"),
+                            "floor_rps": floor.get("rps"),
+                            "floor_ratio": round(floor["rps"] / result["rps"], 2) if floor.get("rps") else None,
                         })  # fmt: skip
                         print(json.dumps(rows[-1]), flush=True)
     return rows
@@ -186,7 +235,7 @@ def run(
 
 def table(rows: list[dict[str, Any]]) -> str:
     columns = ["workload", "concurrency", "calls", "cost", "cpu_ms", "p50_ms", "p99_ms", "rps", "errors",
-               "rss_mib_warm", "rss_mib_after"]  # fmt: skip
+               "rss_mib_warm", "rss_mib_after", "floor_p50_ms", "floor_p99_ms", "floor_rps", "floor_ratio"]  # fmt: skip
     lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
     lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
     return "\n".join(lines)
