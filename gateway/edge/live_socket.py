@@ -16,7 +16,6 @@ by the live updates closes its connection through `close_quietly` (1013 too slow
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from typing import Any, cast
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -24,21 +23,15 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 
 from gateway.context import Context, credentials_from_params
+from gateway.live import Closure
 from gateway.upstream.errors import UpstreamError, UpstreamForbidden, UpstreamUnauthorized
 
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    code: int
-    reason: str
+NO_TOKEN = Closure(4401, "Unauthorized: send X-Api-Token or Authorization: Bearer in connection_init")
+REFUSED = Closure(4403, "Forbidden: the upstream refused the token")
+UPSTREAM_AWAY = Closure(1013, "The upstream could not be reached; try again later")
 
 
-NO_TOKEN = Refusal(4401, "Unauthorized: send X-Api-Token or Authorization: Bearer in connection_init")
-REFUSED = Refusal(4403, "Forbidden: the upstream refused the token")
-UPSTREAM_AWAY = Refusal(1013, "The upstream could not be reached; try again later")
-
-
-async def authenticate(context: Context, params: dict[str, Any]) -> Refusal | None:
+async def authenticate(context: Context, params: dict[str, Any]) -> Closure | None:
     """Settle the connection's credentials from `params` (else the headers' or the default) and check
     them upstream; the refusal to close with, or None."""
     credentials = credentials_from_params(params) or context.credentials

@@ -55,21 +55,24 @@ class RequestContextMiddleware:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            await self._websocket(scope, receive, send)
-            return
-        if scope["type"] != "http":
+        kind = scope["type"]
+        if kind != "http" and kind != "websocket":
             await self.app(scope, receive, send)
             return
         request_id = incoming_request_id(Headers(scope=scope)) or uuid.uuid4().hex
         scope.setdefault("state", {})[REQUEST_ID_SCOPE_KEY] = request_id
-        status = 500  # what the client gets if the app fails before answering
+        # What the access line says if the app fails before answering, or does not accept the handshake.
+        status = 500 if kind == "http" else 403
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            elif message["type"] == "websocket.accept":
+                status = 101
+                headers = [*message.get("headers", []), (REQUEST_ID_HEADER.encode(), request_id.encode())]
+                message = {**message, "headers": headers}
             await send(message)
 
         started = time.perf_counter()
@@ -79,27 +82,11 @@ class RequestContextMiddleware:
             finally:
                 self._finish(scope, status, time.perf_counter() - started)
 
-    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = incoming_request_id(Headers(scope=scope)) or uuid.uuid4().hex
-        scope.setdefault("state", {})[REQUEST_ID_SCOPE_KEY] = request_id
-        status = 403  # refused unless the app accepts the handshake
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "websocket.accept":
-                status = 101
-                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())]}
-            await send(message)
-
-        started = time.perf_counter()
-        with bind_request_id(request_id):
-            try:
-                await self.app(scope, receive, send_with_id)
-            finally:
-                log_access("WEBSOCKET", scope["path"], status, time.perf_counter() - started)
-
     def _finish(self, scope: Scope, status: int, seconds: float) -> None:
         path: str = scope["path"]
+        if scope["type"] == "websocket":
+            log_access("WEBSOCKET", path, status, seconds)
+            return
         method = scope["method"] if scope["method"] in _METHODS else "other"
         self.metrics.record_http(method, handler_label(path), status, seconds)
         log_access(scope["method"], path, status, seconds)

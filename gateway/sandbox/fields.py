@@ -113,7 +113,8 @@ LOCATION_PARTS: tuple[str, ...] = (
     "postal_code",
     "formatted_address",
 )
-"""Suffixes of the parsed `location_*` fields (v1) and keys of the v2 `location` object."""
+"""The parts Pipedrive parses an address or location into: suffixes of the `location_*` fields (v1),
+keys of the v2 `location` object, and of the stored organization addresses."""
 
 DERIVED_FIELDS = frozenset(
     {

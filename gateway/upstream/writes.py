@@ -51,16 +51,16 @@ _V1: dict[str, Callable[[Any], Any]] = {
     "due_date": _iso_date,
     "lead_id": _lower,
     "participants": lambda items: [{"person_id": p.person_id, "primary_flag": p.primary_flag} for p in items],
-    "attendees": lambda items: [_v1_attendee(a) for a in items],
+    "attendees": lambda items: [_attendee(a, email_key="email_address") for a in items],
 }
 
 
-def _v1_attendee(attendee: AttendeeRef) -> Json:
-    # Only the keys given: the upstream takes `{email_address}` or `{person_id, email_address}`, and
-    # fills a missing address from the person.
+def _attendee(attendee: AttendeeRef, *, email_key: str) -> Json:
+    """Only the keys given (v1 names the address `email_address`, v2 `email`): the upstream takes an
+    address, a person, or both, and fills a missing address from the person."""
     body: Json = {}
     if attendee.email_address is not None:
-        body["email_address"] = attendee.email_address
+        body[email_key] = attendee.email_address
     if attendee.person_id is not None:
         body["person_id"] = attendee.person_id
     return body
@@ -79,21 +79,12 @@ _V2: dict[str, Callable[[Any], Any]] = {
     "lead_id": _lower,
     "location": lambda text: {"value": text},
     "participants": lambda items: _v2_participants(items),
-    "attendees": lambda items: [_v2_attendee(a) for a in items],
+    "attendees": lambda items: [_attendee(a, email_key="email") for a in items],
 }
 
 
 def _v2_participants(items: Sequence[Participant]) -> list[Json]:
     return [{"person_id": p.person_id, "primary": p.primary_flag} for p in items]
-
-
-def _v2_attendee(attendee: AttendeeRef) -> Json:
-    body: Json = {}
-    if attendee.email_address is not None:
-        body["email"] = attendee.email_address
-    if attendee.person_id is not None:
-        body["person_id"] = attendee.person_id
-    return body
 
 
 def v2_body(changes: ActivityChanges, *, current_participants: Sequence[Participant] = ()) -> Json:

@@ -5,7 +5,7 @@ Ids are global across the database (one sequence per table, shared by all compan
 Pipedrive installation; every table carries `company_id` and every query filters on it.
 """
 
-from gateway.sandbox.fields import STORED_FIELDS
+from gateway.sandbox.fields import LOCATION_PARTS, STORED_FIELDS
 
 SCHEMA_VERSION = 3
 """Stored in `PRAGMA user_version`. A file of an older schema listed in `MIGRATIONS` is brought up to
@@ -74,21 +74,7 @@ WEBHOOKS_TABLE = """CREATE TABLE webhooks (
     last_http_status INTEGER
 )"""
 
-_ADDRESS_COLUMNS = ",\n".join(
-    f"    address_{part} TEXT"
-    for part in (
-        "subpremise",
-        "street_number",
-        "route",
-        "sublocality",
-        "locality",
-        "admin_area_level_1",
-        "admin_area_level_2",
-        "country",
-        "postal_code",
-        "formatted_address",
-    )
-)
+_ADDRESS_COLUMNS = ",\n".join(f"    address_{part} TEXT" for part in LOCATION_PARTS)
 
 STATEMENTS: tuple[str, ...] = (
     """CREATE TABLE sandbox_meta (
