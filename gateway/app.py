@@ -38,6 +38,7 @@ from gateway.shared import SharedState
 from gateway.upstream import UpstreamTransport
 from gateway.upstream.activities import ActivityTypeRecord
 from gateway.upstream.retry import RetryPolicy
+from gateway.upstream.transport import NoCookies
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -175,5 +176,6 @@ def _http_client(settings: Settings, transport: httpx.AsyncBaseTransport | None)
             max_keepalive_connections=settings.max_connections,
         ),
         headers={"accept": "application/json", "user-agent": "activities-gateway"},
+        cookies=NoCookies(),  # nothing an answer sets reaches another token's request
         follow_redirects=False,
     )

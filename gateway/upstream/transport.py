@@ -10,6 +10,7 @@ the endpoint template (`GET /v1/activities/{id}`), never a URL or a token.
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import time
 from typing import Any
@@ -166,6 +167,19 @@ def _transport_error(call: Call, exc: httpx.HTTPError) -> UpstreamError:
     return UpstreamUnreachable(
         f"{where}: the connection to the upstream failed ({type(exc).__name__})", endpoint=endpoint, sent=True
     )
+
+
+class NoCookies(http.cookiejar.CookieJar):
+    """The upstream HTTP client's cookie jar, which keeps nothing. One client serves every token, and httpx
+    keeps the cookies an answer sets and sends them with every later request: a cookie set in one token's
+    answer (a session, a load balancer's or a bot filter's) would ride along with another company's calls.
+    The REST API needs none."""
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        return None
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
 
 
 def _was_sent(error: UpstreamError) -> bool:

@@ -9,8 +9,11 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 
+from gateway.app import create_app
+from gateway.config import Settings
 from gateway.sandbox import (
     DEMO_COMPANY_ID,
     DEMO_NONADMIN_TOKEN,
@@ -21,7 +24,7 @@ from gateway.sandbox import (
     OTHER_COMPANY_TOKEN,
     Sandbox,
 )
-from tests.support import GraphQLClient
+from tests.support import GraphQLClient, running
 
 pytestmark = pytest.mark.anyio
 
@@ -94,3 +97,22 @@ async def test_no_response_holds_another_companys_data(gql: GraphQLClient, sandb
 
     await asyncio.gather(*(one(CALLERS[i % len(CALLERS)]) for i in range(REQUESTS)))
     assert {r.status for r in sandbox.control.requests} == {200}
+
+
+async def test_a_cookie_one_tokens_answer_sets_never_reaches_another_tokens_request() -> None:
+    sent_cookies: list[str | None] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        sent_cookies.append(request.headers.get("cookie"))
+        types = [{"id": 1, "name": "Call", "key_string": "call", "active_flag": True}]
+        headers = {"set-cookie": "session=first-token-session; Path=/; Domain=pipedrive.test"}
+        return httpx.Response(200, json={"success": True, "data": types}, headers=headers)
+
+    settings = Settings(upstream_url="https://company.pipedrive.test/api")
+    async with running(create_app(settings, httpx.MockTransport(upstream))) as client:
+        for token in ("a" * 40, "b" * 40):  # activity types are cached per token: one upstream call each
+            answer = await client.post(
+                "/graphql", json={"query": "{ activityTypes { name } }"}, headers={"x-api-token": token}
+            )
+            assert answer.json()["data"] == {"activityTypes": [{"name": "Call"}]}
+    assert sent_cookies == [None, None]
