@@ -97,6 +97,18 @@ def create_app(
         if owned_sandbox is not None:
             owned_sandbox.close()
 
+    routes = _routes(settings, services, observability, sandbox)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=edge_middleware(settings, observability.metrics))
+    if embedded is not None:
+        embedded.deliver_webhooks_through(httpx.ASGITransport(app=app, raise_app_exceptions=False))
+    return app
+
+
+def _routes(
+    settings: Settings, services: Services, observability: Observability, sandbox: Sandbox | None
+) -> list[BaseRoute]:
+    """GraphQL over HTTP and WebSocket, the probes, metrics, GraphiQL's files, the webhook receiver when
+    configured, and the sandbox's own API when one runs in the process."""
     explorer = Explorer()
     schema = build_schema(observability.schema_extensions(), limits=settings.limits)
     view = GatewayGraphQL(schema, services=services, explorer=explorer)
@@ -113,11 +125,7 @@ def create_app(
         routes.append(Route(WEBHOOK_PATH, receiver.receive, methods=["POST"]))
     if sandbox is not None:
         routes.append(Mount("/sandbox", app=sandbox.app))
-    middleware = edge_middleware(settings, observability.metrics)
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
-    if embedded is not None:
-        embedded.deliver_webhooks_through(httpx.ASGITransport(app=app, raise_app_exceptions=False))
-    return app
+    return routes
 
 
 def _services(settings: Settings, observability: Observability, broker: Broker | None) -> Services:
