@@ -53,7 +53,7 @@ class Loaders:
     ) -> None:
         self.me: PerToken[Me] = PerToken(client, shared.me, _me)
         self.api = Activities(client, version, self.me.get, max_scan_pages=max_scan_pages)
-        self.activities = ActivityLoaders(client, self.api, self.me, observer, self.remember_related)
+        self.activities = ActivityLoaders(client, self.api, observer, self.remember_related)
         self.activity_types = ActivityTypesLoader(client, shared.activity_types, _activity_types)
         self.users = UsersLoader(client)
         self.persons: EntityLoader[PersonRecord] = EntityLoader(lambda ids: client().persons_by_ids(ids))

@@ -19,10 +19,9 @@ from gateway.activities import Activities
 from gateway.upstream import PipedriveClient
 from gateway.upstream.activities import V2_FIELDS, ActivityRecord
 from gateway.upstream.client import MAX_IDS_PER_V2_CALL
-from gateway.upstream.entities import Me, RelatedObjects
+from gateway.upstream.entities import RelatedObjects
 
 from .observer import LoaderObserver
-from .per_token import PerToken
 
 
 class ByIdLoader(DataLoader[int, ActivityRecord | None]):
@@ -60,13 +59,11 @@ class ActivityLoaders:
         self,
         client: Callable[[], PipedriveClient],
         api: Activities,
-        me: PerToken[Me],
         observer: LoaderObserver,
         on_related: Callable[[RelatedObjects], None],
     ) -> None:
         self._client = client
         self._api = api
-        self._me = me
         self._observer = observer
         self._on_related = on_related
         self.by_id = ByIdLoader(self._load_by_ids, max_batch_size=MAX_IDS_PER_V2_CALL)
@@ -108,9 +105,6 @@ class ActivityLoaders:
 
     async def complete(self, record: ActivityRecord, name: str) -> ActivityRecord:
         """`record` completed so that it carries field `name` (or as much as the upstream has)."""
-        if name == "company_id":
-            company = ActivityRecord.build({"id": record.id, "company_id": (await self._me.get()).company_id})
-            return record.completed_by(company)
         if name in V2_FIELDS:
             fetched = await self.by_id.load(record.id)
             if fetched is not None and fetched is not record:

@@ -73,6 +73,12 @@ class FileType(RecordType):
     url: str | None = strawberry.field(description="Where the file can be fetched.")
 
 
+async def _own_company(root: ActivityRecord, info: Info) -> int:
+    """The company of the token's own user (`/v1/users/me`, cached per token): every activity a token
+    reads is its company's, so a source that lacks `company_id` (v2, `/collection`) needs no other read."""
+    return (await info.context.loaders.me.get()).company_id
+
+
 def _c(name: str, graphql_type: Any, *, as_list: bool = False) -> Any:
     """An activity field that some sources lack: completed through the activity loaders."""
     return completable(name, graphql_type, A[name], fallback=completed_by(activities, name), as_list=as_list)
@@ -154,7 +160,7 @@ class Activity(RecordNode, relay.Node):
     lead_id: str | None = _d("lead_id")
     project_id: int | None = _d("project_id")
 
-    company_id = _c("company_id", int)
+    company_id = completable("company_id", int, A["company_id"], fallback=_own_company)
     update_user_id = _c("update_user_id", int | None)
     source_timezone = _c("source_timezone", str | None)
     location_formatted_address = _c("location_formatted_address", str | None)
