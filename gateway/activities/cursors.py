@@ -21,6 +21,7 @@ from typing import Any, Literal
 from strawberry.relay.utils import from_base64, to_base64
 
 from gateway.errors import BadUserInput
+from gateway.upstream.client import MAX_LIST_LIMIT
 
 Connection = Literal["activities", "collection"]
 Sort = Literal["id", "due_date"]
@@ -109,10 +110,10 @@ def decode(connection: Connection, cursor: str) -> Cursor:
 def _v1_collection(value: str) -> V1CollectionCursor:
     if value.count(":") >= 2:
         skip, anchor, upstream = value.split(":", 2)
-        return V1CollectionCursor(upstream or None, _number(skip, 500), _anchor_id(anchor))
+        return V1CollectionCursor(upstream or None, _number(skip, MAX_LIST_LIMIT), _anchor_id(anchor))
     # A cursor made before the item's id was added: `skip:upstream`.
     skip, _, upstream = value.partition(":")
-    return V1CollectionCursor(upstream or None, _number(skip, 500), None)
+    return V1CollectionCursor(upstream or None, _number(skip, MAX_LIST_LIMIT), None)
 
 
 def _scan(value: str) -> ScanCursor:

@@ -23,10 +23,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from gateway.upstream.activities import ActivityRecord, CursorPage
+from gateway.upstream.client import MAX_LIST_LIMIT
 
 from .cursors import Anchor, Direction, Sort
 
-MAX_PAGE_LIMIT = 500
+MAX_PAGE_LIMIT = MAX_LIST_LIMIT  # a module name of its own: tests shrink the scan's pages
 Fetch = Callable[[str | None, int], Awaitable[CursorPage]]
 """One upstream page: (cursor, limit), in the scan's order."""
 Test = Callable[[ActivityRecord], bool]
@@ -113,17 +114,21 @@ class Scan:
             return MAX_PAGE_LIMIT
         return max(1, min(MAX_PAGE_LIMIT, want))
 
+    def _after(self, page: CursorPage, position: Position, index: int) -> Position:
+        """Where paging resumes right after item `index` of `page`, read from `position`."""
+        at_page_end = index == len(page.items) - 1 and page.next_cursor is not None
+        return Position(page.next_cursor if at_page_end else position.upstream, self.order.anchor(page.items[index]))
+
     def _read(self, page: CursorPage, position: Position, want: int, found: list[Found]) -> Outcome | None:
         """Take what `page` offers; the outcome when the scan is over, None to read the next page."""
         items = page.items
         for index, record in enumerate(items):
             if not self.order.is_past(record, position.anchor):
                 continue
-            at_page_end = index == len(items) - 1 and page.next_cursor is not None
-            after = Position(page.next_cursor if at_page_end else position.upstream, self.order.anchor(record))
             if self.stop(record):
-                return Outcome(found, more=False, resume=after, capped=False)
+                return Outcome(found, more=False, resume=self._after(page, position, index), capped=False)
             if self.keep(record):
+                after = self._after(page, position, index)  # made for kept rows only: most are not, filtered
                 found.append(Found(record, after))
                 if len(found) == want:
                     more = index < len(items) - 1 or page.next_cursor is not None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from gateway.errors import BadUserInput
 from gateway.upstream import ActivityListQuery, CollectionQuery, PipedriveClient
 from gateway.upstream.activities import ActivityAnswer, ActivityRecord, OffsetPage
-from gateway.upstream.client import MAX_IDS_PER_BULK_DELETE
+from gateway.upstream.client import MAX_IDS_PER_BULK_DELETE, MAX_LIST_LIMIT
 from gateway.upstream.errors import UpstreamError, UpstreamNotFound
 from gateway.upstream.writes import ActivityChanges, v1_body
 
@@ -25,7 +25,6 @@ from .deletion import Deletion, soft_deleted
 from .pages import Page, empty_page
 from .window import Window
 
-MAX_PAGE_LIMIT = 500
 START_AGAIN = (
     "This cursor was made while the gateway used Pipedrive's API v2 and cannot page the v1 list: "
     "start paging again without it."
@@ -56,7 +55,7 @@ class V1Activities:
         position = _collection_position(window.after)
         if window.size == 0:
             return empty_page(has_next=False, has_previous=window.after is not None)
-        limit = min(MAX_PAGE_LIMIT, position.skip + window.size)
+        limit = min(MAX_LIST_LIMIT, position.skip + window.size)
         page = await self._client().activities_collection(query, cursor=position.upstream, limit=limit)
         records = page.items[position.skip :]
         last = len(page.items) - 1
@@ -129,7 +128,7 @@ class V1Activities:
         """`last` with no `before`: the upstream cannot count, so walk it in the largest pages it allows."""
         start, tail, related = 0, OffsetPage(items=[], start=0, more_items=True), None
         while tail.more_items:
-            page = await self._fetch(query, start, MAX_PAGE_LIMIT)
+            page = await self._fetch(query, start, MAX_LIST_LIMIT)
             related = page.related if related is None else related.merged(page.related)
             tail = OffsetPage((tail.items + page.items)[-last:] if last else [], 0, page.more_items, related)
             start += len(page.items)

@@ -44,6 +44,8 @@ from .ledger import CallLedger
 from .transport import UpstreamTransport
 from .webhooks import WebhookRecord, WebhookRegistration, parse_webhook_record
 
+MAX_LIST_LIMIT = 500
+"""The most items one page of an upstream activity list holds (v1 and v2 alike)."""
 MAX_IDS_PER_V2_CALL = 100
 MAX_IDS_PER_BULK_DELETE = 100
 

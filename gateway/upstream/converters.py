@@ -48,7 +48,7 @@ PLACE_PARTS = (
 
 def to_int(value: Any) -> int | None:
     if value.__class__ is int:
-        return int(value)
+        return value
     if value is None or value == "":
         return None
     if isinstance(value, dict):  # v1 detail objects expand *_id fields into {..., "value": id}
@@ -58,7 +58,7 @@ def to_int(value: Any) -> int | None:
 
 def to_bool(value: Any) -> bool | None:
     if value.__class__ is bool:
-        return bool(value)
+        return value
     if value is None or value == "":
         return None
     return bool(int(value)) if isinstance(value, (int, str)) else bool(value)
@@ -66,7 +66,7 @@ def to_bool(value: Any) -> bool | None:
 
 def to_str(value: Any) -> str | None:
     if value.__class__ is str:
-        return str(value)
+        return value
     return None if value is None else str(value)
 
 

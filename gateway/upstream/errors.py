@@ -132,9 +132,13 @@ def error_for_status(
     return cls(message, endpoint=endpoint, status=status, upstream_message=upstream_message)
 
 
+def was_sent(error: UpstreamError) -> bool:
+    """Whether the request had left the gateway when it failed: only a failed connection (refused,
+    connect or pool timeout) means it had not."""
+    return not isinstance(error, UpstreamUnreachable) or error.sent
+
+
 def may_have_acted(error: UpstreamError) -> bool:
     """Whether the upstream may have acted on the attempt that failed with `error`: all but a 429 (it
-    did nothing) and a connection that failed before the request was sent."""
-    if isinstance(error, UpstreamRateLimited):
-        return False
-    return not (isinstance(error, UpstreamUnreachable) and not error.sent)
+    did nothing) and a request that was never sent."""
+    return was_sent(error) and not isinstance(error, UpstreamRateLimited)

@@ -24,6 +24,7 @@ from .errors import (
     UpstreamTimeout,
     UpstreamUnreachable,
     may_have_acted,
+    was_sent,
 )
 
 T = TypeVar("T")
@@ -45,7 +46,7 @@ class RetryPolicy:
         """Whether `error` leaves the request safe and worth sending again."""
         if isinstance(error, UpstreamRateLimited):
             return True
-        if isinstance(error, UpstreamUnreachable) and not error.sent:
+        if not was_sent(error):
             return True
         if method not in IDEMPOTENT_METHODS:
             return False

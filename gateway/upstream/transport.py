@@ -28,6 +28,7 @@ from .errors import (
     UpstreamUnreachable,
     UpstreamUnsendable,
     error_for_status,
+    was_sent,
 )
 from .ledger import CallLedger
 from .observer import NullObserver, UpstreamObserver
@@ -143,7 +144,7 @@ class UpstreamTransport:
         except httpx.HTTPError as exc:
             self._observer.on_response(call, 0, time.perf_counter() - started)
             error = _transport_error(call, exc)
-            if _was_sent(error):
+            if was_sent(error):
                 ledger.unanswered()
             raise error from None
         ledger.answered(call)
@@ -180,12 +181,6 @@ class NoCookies(http.cookiejar.CookieJar):
 
     def extract_cookies(self, response: Any, request: Any) -> None:
         return None
-
-
-def _was_sent(error: UpstreamError) -> bool:
-    """Whether the request had left the gateway when it failed: only a failed connection (refused,
-    connect or pool timeout) means it had not."""
-    return not isinstance(error, UpstreamUnreachable) or error.sent
 
 
 def _decode(call: Call, response: httpx.Response) -> Json:

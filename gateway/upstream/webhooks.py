@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from .activities import V2_ACTIVITY
-from .converters import to_bool, to_datetime, to_int, to_str, to_text
+from .converters import Expander, to_bool, to_datetime, to_int, to_str, to_text
 from .record import Record, Shape
 
 Action = Literal["create", "change", "delete"]
@@ -201,11 +201,11 @@ def changed_fields(previous: Mapping[str, Any], current: Mapping[str, Any]) -> f
     return frozenset(names)
 
 
-def _expanded_changes(expand: Any, old: Any, new: Any) -> set[str]:
+def _expanded_changes(expand: Expander, old: Any, new: Any) -> set[str]:
     try:
         before, after = expand(old), expand(new)
     except (TypeError, ValueError):  # a hybrid value (webhook payloads are their own shape): all its fields
-        return set(expand(None))
+        return set(expand.produces)
     differing = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
     return differing or set(before)
 
