@@ -15,7 +15,7 @@ from importlib import metadata
 from typing import Any, get_args
 from urllib.parse import urlsplit
 
-from gateway.config import DEFAULT_SANDBOX_DB, DEFAULT_SANDBOX_PORT, ApiMode, Settings, SettingsError
+from gateway.config import DEFAULT_SANDBOX_DB, DEFAULT_SANDBOX_PORT, SANDBOX_BASE_URL, ApiMode, Settings, SettingsError
 
 DISTRIBUTION = "activities-gateway"
 
@@ -217,7 +217,7 @@ async def _webhooks_upstream(settings: Settings, command: str) -> list[dict[str,
         transport, token = sandbox.transport(), token or DEMO_TOKEN
     if not token:
         raise SettingsError("PIPEDRIVE_API_TOKEN: gateway webhooks needs a token of the company")
-    base = settings.upstream_url or "http://sandbox.internal/api"
+    base = settings.upstream_url or SANDBOX_BASE_URL
 
     def shown(webhook: WebhookRecord) -> dict[str, Any]:
         return {name: getattr(webhook, name) for name in ("id", *sorted(webhook.present - {"id"}))}

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from gateway.activities import ApiVersion
-from gateway.config import WEBHOOK_PATH, Settings, WebhookSettings
+from gateway.config import SANDBOX_BASE_URL, WEBHOOK_PATH, Settings, WebhookSettings
 from gateway.context import Services
 from gateway.edge import edge_middleware
 from gateway.edge.explorer import STATIC_PATH, Explorer
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 
     from gateway.sandbox import Sandbox
 
-SANDBOX_BASE_URL = "http://sandbox.internal/api"
 EMBEDDED_PUBLIC_URL = "http://gateway.internal"
 """Where the embedded sandbox delivers webhooks: this app, reached in-process."""
 

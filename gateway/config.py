@@ -13,6 +13,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_SANDBOX_PORT = 8001
 DEFAULT_SANDBOX_DB = ".gateway/sandbox.sqlite3"
+SANDBOX_BASE_URL = "http://sandbox.internal/api"
+"""The embedded sandbox's base URL, reached in-process (no socket)."""
 WEBHOOK_PATH = "/webhooks/pipedrive"
 
 ApiMode = Literal["auto", "v1", "v2"]

@@ -51,24 +51,22 @@ def request_id_of(connection: HTTPConnection) -> str:
 
 def credentials_from_headers(connection: HTTPConnection, default_token: str | None) -> Credentials | None:
     """The caller's token, in the kind of header it came in; else the configured default."""
-    authorization = connection.headers.get("authorization", "")
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return Credentials(value.strip(), "bearer")
-    api_token = connection.headers.get("x-api-token", "").strip()
-    if api_token:
-        return Credentials(api_token, "api_token")
-    return Credentials(default_token, "api_token") if default_token else None
+    sent = _credentials_in(connection.headers)  # Starlette's headers ignore case
+    return sent or (Credentials(default_token, "api_token") if default_token else None)
 
 
 def credentials_from_params(params: Mapping[str, object]) -> Credentials | None:
     """A token in a WebSocket's `connection_init` payload: `{"X-Api-Token": ...}` or `{"Authorization":
     "Bearer ..."}`, keys in any case (GraphiQL sends its headers editor's entries there)."""
-    lowered = {key.lower(): value for key, value in params.items() if isinstance(value, str)}
-    scheme, _, value = lowered.get("authorization", "").partition(" ")
+    return _credentials_in({key.lower(): value for key, value in params.items() if isinstance(value, str)})
+
+
+def _credentials_in(values: Mapping[str, str]) -> Credentials | None:
+    """`Authorization: Bearer ...` as a bearer token, else `X-Api-Token` (lower-case keys)."""
+    scheme, _, value = values.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return Credentials(value.strip(), "bearer")
-    api_token = lowered.get("x-api-token", "").strip()
+    api_token = values.get("x-api-token", "").strip()
     return Credentials(api_token, "api_token") if api_token else None
 
 

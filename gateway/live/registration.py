@@ -7,9 +7,9 @@ deliver what the receiver refuses); create ours only when none is left. So a res
 last run created, and the 40 webhooks a Pipedrive user may have are never used up by restarts.
 
 `Registrations` runs it at most once per company and process, in the background (a subscription never
-waits on it): when a company gets its first subscriber here, with that subscriber's token, and at
-start-up with the default token. A failure (a token not allowed to manage webhooks, the upstream away)
-is logged and tried again only after `retry_after` seconds, by the next first subscriber.
+waits on it): when a company gets its first subscriber here, with that subscriber's token. A failure
+(a token not allowed to manage webhooks, the upstream away) is logged and tried again only after
+`retry_after` seconds, by the next first subscriber.
 """
 
 from __future__ import annotations
@@ -80,34 +80,10 @@ class Registrations:
         self._running[company_id] = task
         task.add_done_callback(lambda _: self._running.pop(company_id, None))
 
-    def start(self, credentials: Credentials) -> None:
-        """At start-up: register for the company of `credentials` (the default token)."""
-        self._running[-1] = task = asyncio.create_task(self._register_own_company(credentials))
-        task.add_done_callback(lambda _: self._running.pop(-1, None))
-
-    def registered(self, company_id: int) -> Registered | None:
-        return self._done.get(company_id)
-
-    async def wait(self) -> None:
-        """Until the registrations under way are done (tests, shutdown)."""
-        while self._running:
-            await asyncio.gather(*self._running.values(), return_exceptions=True)
-
     async def stop(self) -> None:
         for task in list(self._running.values()):
             task.cancel()
         await asyncio.gather(*self._running.values(), return_exceptions=True)
-
-    async def _register_own_company(self, credentials: Credentials) -> None:
-        try:
-            me = await self._client_for(credentials).me()
-        except UpstreamError as error:
-            logger.warning("webhook registration at start-up: the default token's company is unknown: %s", error)
-            return
-        self.ensure(credentials, me.company_id)
-        running = self._running.get(me.company_id)
-        if running is not None:
-            await running
 
     async def _register(self, credentials: Credentials, company_id: int) -> None:
         try:
