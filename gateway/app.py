@@ -134,9 +134,11 @@ def _services(settings: Settings, observability: Observability, broker: Broker |
     version_observer = observability.version_observer(settings.api_version)
     local_types = observability.cache("activity_types", ttl)
     activity_types: TokenCache[list[ActivityTypeRecord]] = local_types
+    live_observer = observability.live_observer()
+    local_broker = InMemoryBroker(on_overflow=lambda _event: live_observer.on_dropped("broker_backlog", 1))
     redis = None
     if settings.redis.configured:
-        redis = SharedState.for_settings(settings, observability.redis_observer(), version_observer)
+        redis = SharedState.for_settings(settings, observability.redis_observer(), version_observer, local_broker)
         activity_types = redis.activity_types(local_types, observability.cache_counter("activity_types_redis"))
     api_version = ApiVersion(settings.api_version, redis.version if redis is not None else version_observer)
     if redis is not None:
@@ -146,9 +148,9 @@ def _services(settings: Settings, observability: Observability, broker: Broker |
         shared=SharedCaches(activity_types=activity_types, me=observability.cache("users_me", ttl)),
         loader_observer=observability.loader_observer(),
         api_version=api_version,
-        broker=broker or (redis.broker if redis is not None else InMemoryBroker()),
+        broker=broker or (redis.broker if redis is not None else local_broker),
         deliveries=redis.deliveries if redis is not None else SeenDeliveries(),
-        live_observer=observability.live_observer(),
+        live_observer=live_observer,
         redis=redis,
     )
 

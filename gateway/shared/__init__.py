@@ -24,6 +24,7 @@ from typing import Literal
 
 from gateway.activities.version import NullVersionObserver, VersionObserver
 from gateway.config import Settings
+from gateway.live import InMemoryBroker
 from gateway.loaders.cache import TTLCache
 from gateway.upstream.activities import ActivityTypeRecord
 
@@ -45,22 +46,30 @@ class SharedState:
     link: RedisLink
     version_observer: VersionObserver = field(default_factory=NullVersionObserver)
     """The metrics' hook of the API version, which `version` wraps."""
+    local_broker: InMemoryBroker = field(default_factory=InMemoryBroker)
+    """This instance's own broker, which `broker` hands every event to."""
     broker: RedisBroker = field(init=False)
     deliveries: SharedDeliveries = field(init=False)
     windows: SharedWindows = field(init=False)
     version: SharedVersion = field(init=False)
 
     def __post_init__(self) -> None:
-        self.broker = RedisBroker(self.link)
+        self.broker = RedisBroker(self.link, self.local_broker)
         self.deliveries = SharedDeliveries(self.link)
         self.windows = SharedWindows(self.link)
         self.version = SharedVersion(self.link, self.version_observer)
 
     @classmethod
-    def for_settings(cls, settings: Settings, observer: LinkObserver, version_observer: VersionObserver) -> SharedState:
+    def for_settings(
+        cls,
+        settings: Settings,
+        observer: LinkObserver,
+        version_observer: VersionObserver,
+        local_broker: InMemoryBroker | None = None,
+    ) -> SharedState:
         redis = settings.redis
         keys = Keyspace(redis.prefix, upstream_identity(settings))
-        return cls(RedisLink(redis, keys, observer), version_observer)
+        return cls(RedisLink(redis, keys, observer), version_observer, local_broker or InMemoryBroker())
 
     def activity_types(
         self, local: TTLCache[list[ActivityTypeRecord]], on_lookup: Callable[[bool], None]

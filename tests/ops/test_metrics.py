@@ -3,13 +3,17 @@ batches and cache hits, per app, with no token in any label."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import httpx
 import pytest
 
-from gateway.app import create_app
+from gateway.app import _services, create_app
 from gateway.config import RetrySettings, Settings
+from gateway.live import ActivityEvent
+from gateway.live.broker import DEFAULT_BACKLOG
+from gateway.observability import Observability
 from gateway.observability.metrics import MAX_OPERATION_NAMES, GatewayMetrics, LoaderMetrics, UpstreamMetrics
 from gateway.sandbox import DEMO_TOKEN, Fault, Sandbox
 from gateway.upstream import CallLedger, Credentials, UpstreamTransport
@@ -140,3 +144,15 @@ async def test_openmetrics_when_the_scraper_asks_for_it(http: httpx.AsyncClient)
     response = await http.get("/metrics", headers={"accept": "application/openmetrics-text; version=1.0.0"})
     assert response.headers["content-type"].startswith("application/openmetrics-text")
     assert response.text.rstrip().endswith("# EOF")
+
+
+async def test_an_event_past_the_brokers_backlog_is_counted_as_dropped() -> None:
+    settings = Settings()
+    observability = Observability(settings)
+    services = _services(settings, observability, None)  # the broker the app itself would run
+    await services.broker.subscribe(7)  # a stream nobody reads: its backlog fills
+    for n in range(DEFAULT_BACKLOG + 2):
+        occurred = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        await services.broker.publish(ActivityEvent(f"d-{n}", "create", n, 7, occurred, None, frozenset(), frozenset()))
+    text = observability.metrics.exposition()[0].decode()
+    assert sample(text, "gateway_live_events_dropped_total", reason="broker_backlog") == 2
