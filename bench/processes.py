@@ -132,14 +132,19 @@ def reset_peak_rss(pids: Sequence[int]) -> bool:
     return done
 
 
-def peak_rss_kib(pids: Sequence[int]) -> int:
+def status_kib(pids: Sequence[int], field: str) -> int:
+    """The sum over `pids` of one /proc/PID/status field in kB ("VmRSS", "VmHWM"); a pid gone counts 0."""
     total = 0
     for pid in pids:
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     total += int(line.split()[1])
     return total
+
+
+def peak_rss_kib(pids: Sequence[int]) -> int:
+    return status_kib(pids, "VmHWM")
 
 
 def _spawn(name: str, argv: list[str], env: dict[str, str], port: int, log_dir: Path) -> Server:

@@ -31,7 +31,18 @@ import httpx
 import orjson
 
 from bench.driver import Operation, drive
-from bench.processes import BIN, HOST, Server, _spawn, _wait_ready, cpu_seconds, free_port, running, start_gateway
+from bench.processes import (
+    BIN,
+    HOST,
+    Server,
+    _spawn,
+    _wait_ready,
+    cpu_seconds,
+    free_port,
+    running,
+    start_gateway,
+    status_kib,
+)
 
 SCALARS = "pipedriveId subject type done dueDate dueTime userId personId"
 TOKEN = "bench-token"
@@ -106,16 +117,6 @@ def start_fake(log_dir: Path) -> Server:
     server = _spawn("fake-upstream", argv, {}, port, log_dir)
     _wait_ready(server, "/api/v1/users")
     return server
-
-
-def rss_kib(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total
 
 
 # --- the driver process ----------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def measure(gateway: Server, workload: Workload, load: tuple[int, int, float, in
     result = _driven(f"{gateway.url}/graphql", workload, load, floor=False)
     served = result["requests"] + warmup
     result["gateway_cpu_ms_per_request"] = round((cpu_seconds(pids) - before) * 1000 / served, 2) if served else None
-    result["rss_mib_after"] = round(rss_kib(pids) / 1024, 1)
+    result["rss_mib_after"] = round(status_kib(pids, "VmRSS") / 1024, 1)
     return result
 
 
