@@ -6,12 +6,16 @@ answers have the documented shapes (REFERENCE §2-§5: 61-field v1 activities wi
 v2 activities and `?ids=` lookups, users, activity types, `/v1/users/me`). Each distinct request (page
 size, offset, id) is built on first use and its bytes kept.
 
-    python -m bench.fake_upstream --port 8002
+    python -m bench.fake_upstream --port 8002 [--latency-ms 150]
+
+`--latency-ms` delays every answer (a real Pipedrive answers in tens to hundreds of milliseconds): the
+gateway then has many calls in flight while its CPU idles, which admission must not throttle.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 from typing import Any
 from urllib.parse import parse_qs
@@ -133,8 +137,9 @@ def answer(method: str, path: str, query: dict[str, str]) -> tuple[int, Json]:
 class FakeUpstream:
     """A pure ASGI app answering from a cache of encoded answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, latency_seconds: float = 0.0) -> None:
         self._answers: dict[tuple[str, str, str], tuple[int, bytes]] = {}
+        self._latency = latency_seconds
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -147,6 +152,8 @@ class FakeUpstream:
             status, body = answer(scope["method"], scope["path"], query)
             cached = self._answers[key] = (status, json.dumps(body, separators=(",", ":")).encode())
         status, payload = cached
+        if self._latency:
+            await asyncio.sleep(self._latency)
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
@@ -158,8 +165,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="delay every answer this long")
     args = parser.parse_args()
-    uvicorn.run(FakeUpstream(), host=args.host, port=args.port, log_level="warning", access_log=False)
+    app = FakeUpstream(args.latency_ms / 1000)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

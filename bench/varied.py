@@ -10,6 +10,7 @@ directly by the driver at the same concurrency, their JSON decoded, no GraphQL (
 floor's throughput over the gateway's: what one gateway process costs on this machine).
 
     python -m bench.varied [--quick] [--workloads page100_person,activity_owner] [--gateway-argv ...]
+                           [--upstream-latency-ms 150] [--gateway-env GATEWAY_ADMISSION=off]
 """
 
 from __future__ import annotations
@@ -111,9 +112,10 @@ FULL = ((1, 400, 8.0, 20), (16, 2000, 10.0, 64), (64, 4000, 12.0, 128))
 QUICK = ((1, 60, 2.0, 5), (16, 300, 3.0, 32), (64, 600, 4.0, 64))
 
 
-def start_fake(log_dir: Path) -> Server:
+def start_fake(log_dir: Path, latency_ms: float = 0.0) -> Server:
     port = free_port()
     argv = [sys.executable, "-m", "bench.fake_upstream", "--host", HOST, "--port", str(port)]
+    argv += ["--latency-ms", str(latency_ms)]
     server = _spawn("fake-upstream", argv, {}, port, log_dir)
     _wait_ready(server, "/api/v1/users")
     return server
@@ -205,13 +207,17 @@ def run(
     loads: tuple[tuple[int, int, float, int], ...],
     gateway_argv: list[str] | None,
     workers: int,
+    *,
+    latency_ms: float = 0.0,
+    env: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="gateway-bench-varied-") as scratch:
         logs = Path(scratch)
-        with running(start_fake(logs)) as fake:
+        with running(start_fake(logs, latency_ms)) as fake:
             for workload in workloads:
-                with running(start_gateway(fake, TOKEN, logs, argv=gateway_argv, workers=workers)) as gateway:
+                started = start_gateway(fake, TOKEN, logs, argv=gateway_argv, workers=workers, env=env)
+                with running(started) as gateway:
                     probe = httpx.post(f"{gateway.url}/graphql", json=workload.request(0), timeout=60).json()
                     upstream = (probe.get("extensions") or {}).get("upstream", {})
                     warm = measure(gateway, workload, loads[0])  # warm-up run, its RSS is the baseline
@@ -253,11 +259,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--gateway-argv", default="", help="another gateway command line (for a before/after run)")
     parser.add_argument("--out", type=Path, default=None, help="write the rows as JSON here")
+    parser.add_argument("--upstream-latency-ms", type=float, default=0.0, help="the fake answers this late")
+    parser.add_argument("--gateway-env", action="append", default=[], help="NAME=VALUE for the gateway process")
     args = parser.parse_args(argv)
+    env = dict(item.split("=", 1) for item in args.gateway_env)
     chosen = [WORKLOADS[name] for name in args.workloads.split(",") if name]
     gateway_argv = args.gateway_argv.split() or [str(BIN / "gateway"), "serve"]
     started = time.time()
-    rows = run(chosen, QUICK if args.quick else FULL, gateway_argv, args.workers)
+    loads = QUICK if args.quick else FULL
+    rows = run(chosen, loads, gateway_argv, args.workers, latency_ms=args.upstream_latency_ms, env=env)
     print()
     print(table(rows))
     print(f"\n({time.time() - started:.0f} s)")

@@ -9,6 +9,7 @@ sandbox as it would with Pipedrive, and a change made through either reaches sub
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import os
@@ -24,6 +25,7 @@ from gateway.activities import ApiVersion
 from gateway.config import SANDBOX_BASE_URL, WEBHOOK_PATH, Settings, WebhookSettings
 from gateway.context import Services
 from gateway.edge import edge_middleware
+from gateway.edge.admission import Admission, Admitted
 from gateway.edge.explorer import STATIC_PATH, Explorer
 from gateway.edge.probes import healthz, readiness
 from gateway.edge.view import GatewayGraphQL
@@ -75,6 +77,9 @@ def create_app(
     services = _services(settings, observability, broker)
     retry = retry_policy or RetryPolicy(settings.retry)
     redis = services.redis
+    admission = None
+    if settings.admission.enabled:
+        admission = Admission(settings.admission, observability.admission_observer())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -83,7 +88,8 @@ def create_app(
             services.start(UpstreamTransport(http, retry, observability.upstream_observer(http), windows))
             if redis is not None:
                 await redis.start()  # returns at once when Redis is away: it is then reconnected in the background
-            yield
+            async with _watching(admission):
+                yield
             await services.live.close()  # every subscription ends (1001) before the upstream client goes
             if services.registrations is not None:
                 await services.registrations.stop()
@@ -96,7 +102,7 @@ def create_app(
         if owned_sandbox is not None:
             owned_sandbox.close()
 
-    routes = _routes(settings, services, observability, sandbox)
+    routes = _routes(settings, services, observability, sandbox, admission)
     app = Starlette(routes=routes, lifespan=lifespan, middleware=edge_middleware(settings, observability.metrics))
     if embedded is not None:
         embedded.deliver_webhooks_through(httpx.ASGITransport(app=app, raise_app_exceptions=False))
@@ -104,15 +110,19 @@ def create_app(
 
 
 def _routes(
-    settings: Settings, services: Services, observability: Observability, sandbox: Sandbox | None
+    settings: Settings,
+    services: Services,
+    observability: Observability,
+    sandbox: Sandbox | None,
+    admission: Admission | None,
 ) -> list[BaseRoute]:
-    """GraphQL over HTTP and WebSocket, the probes, metrics, GraphiQL's files, the webhook receiver when
-    configured, and the sandbox's own API when one runs in the process."""
+    """GraphQL over HTTP (through admission, when on) and WebSocket, the probes, metrics, GraphiQL's files,
+    the webhook receiver when configured, and the sandbox's own API when one runs in the process."""
     explorer = Explorer()
     schema = build_schema(observability.schema_extensions(), limits=settings.limits)
     view = GatewayGraphQL(schema, services=services, explorer=explorer)
     routes: list[BaseRoute] = [
-        Route("/graphql", view, methods=["GET", "POST"]),
+        Route("/graphql", view if admission is None else Admitted(view, admission), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", view),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readiness(services), methods=["GET"]),
@@ -125,6 +135,21 @@ def _routes(
     if sandbox is not None:
         routes.append(Mount("/sandbox", app=sandbox.app))
     return routes
+
+
+@contextlib.asynccontextmanager
+async def _watching(admission: Admission | None) -> AsyncIterator[None]:
+    """The admission's lag watch, for as long as the app serves."""
+    if admission is None:
+        yield
+        return
+    watch = asyncio.create_task(admission.watch(), name="gateway-admission-watch")
+    try:
+        yield
+    finally:
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
 
 
 def _services(settings: Settings, observability: Observability, broker: Broker | None) -> Services:

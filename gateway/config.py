@@ -95,6 +95,23 @@ class LiveSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AdmissionSettings:
+    """How many GraphQL operations over HTTP run at once (`gateway.edge.admission`): a limit that follows the
+    event loop's lag, the others waiting in arrival order."""
+
+    enabled: bool = True
+    target_lag_seconds: float = 0.005
+    """The event loop lag above which the limit shrinks."""
+    max_wait_seconds: float = 10.0
+    """How long a request may wait for its turn before it is answered 503 `OVERLOADED`."""
+    initial_limit: int = 32
+    min_limit: int = 2
+    max_limit: int = 1000
+    interval_seconds: float = 0.1
+    """How often the lag is measured and the limit adjusted."""
+
+
+@dataclass(frozen=True, slots=True)
 class RedisSettings:
     """The Redis that several instances share (`gateway.shared`); none by default."""
 
@@ -136,6 +153,7 @@ class Settings:
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     live: LiveSettings = field(default_factory=LiveSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
+    admission: AdmissionSettings = field(default_factory=AdmissionSettings)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -182,6 +200,7 @@ class Settings:
                 prefix=environ.get("GATEWAY_REDIS_PREFIX") or RedisSettings().prefix,
                 timeout_seconds=_float(environ, "GATEWAY_REDIS_TIMEOUT", RedisSettings().timeout_seconds),
             ),
+            "admission": _admission_from_env(environ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -213,6 +232,16 @@ class Settings:
             raise SettingsError(f"GATEWAY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.log_level!r}")
         _validate_webhooks(self.webhooks)
         _validate_redis(self.redis)
+        _validate_admission(self.admission)
+
+
+def _validate_admission(admission: AdmissionSettings) -> None:
+    if not 1 <= admission.min_limit <= admission.initial_limit:
+        raise SettingsError(f"the admission's limits must be 1 <= min <= initial, got {admission}")
+    if admission.max_limit < admission.min_limit:
+        raise SettingsError(
+            f"GATEWAY_MAX_OPERATIONS_IN_FLIGHT must be at least {admission.min_limit}, got {admission.max_limit}"
+        )
 
 
 def _validate_redis(redis: RedisSettings) -> None:
@@ -257,6 +286,16 @@ def _timeouts_from_env(environ: Mapping[str, str]) -> Timeouts:
         connect=_float(environ, "GATEWAY_CONNECT_TIMEOUT", d.connect),
         read=_float(environ, "GATEWAY_READ_TIMEOUT", d.read),
         write=_float(environ, "GATEWAY_WRITE_TIMEOUT", d.write),
+    )
+
+
+def _admission_from_env(environ: Mapping[str, str]) -> AdmissionSettings:
+    d = AdmissionSettings()
+    return AdmissionSettings(
+        enabled=_bool(environ, "GATEWAY_ADMISSION", d.enabled),
+        target_lag_seconds=_float(environ, "GATEWAY_ADMISSION_TARGET_LAG", d.target_lag_seconds),
+        max_wait_seconds=_float(environ, "GATEWAY_ADMISSION_MAX_WAIT", d.max_wait_seconds),
+        max_limit=_int(environ, "GATEWAY_MAX_OPERATIONS_IN_FLIGHT", d.max_limit),
     )
 
 

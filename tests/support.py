@@ -17,8 +17,11 @@ import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from gateway.config import ApiMode
+from gateway.edge.admission import Admitted
+from gateway.edge.view import GatewayGraphQL
 
 API_VERSIONS: tuple[ApiMode, ...] = ("v1", "v2")
 """The versions a folder's tests run on when its `api_version` fixture takes them as params."""
@@ -107,6 +110,16 @@ async def running(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield client
+
+
+def graphql_view(app: Starlette) -> GatewayGraphQL:
+    """The app's GraphQL view, under the admission that wraps it."""
+    for route in app.routes:
+        if isinstance(route, Route) and route.path == "/graphql":
+            view = route.app.app if isinstance(route.app, Admitted) else route.app
+            assert isinstance(view, GatewayGraphQL)
+            return view
+    raise LookupError("no /graphql route")
 
 
 class GraphQLClient:

@@ -30,7 +30,9 @@ class BodySizeLimit:
         body = None if declared is not None and declared > self.max_bytes else await self._read(receive)
         if body is None:
             response = request_error_response(
-                PAYLOAD_TOO_LARGE, f"The request body is larger than {self.max_bytes} bytes.", **{LIMIT: "bodySize"}
+                PAYLOAD_TOO_LARGE,
+                f"The request body is larger than {self.max_bytes} bytes.",
+                extensions={LIMIT: "bodySize"},
             )
             await response(scope, receive, send)
             return

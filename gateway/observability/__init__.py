@@ -20,6 +20,7 @@ from gateway.config import ApiMode, Settings, SettingsError
 from gateway.engine.limits import ExtensionFactory
 
 from .metrics import (
+    AdmissionMetrics,
     GatewayMetrics,
     LiveMetrics,
     LoaderMetrics,
@@ -88,6 +89,9 @@ class Observability:
 
     def live_observer(self) -> LiveMetrics:
         return LiveMetrics(self.metrics)
+
+    def admission_observer(self) -> AdmissionMetrics:
+        return AdmissionMetrics(self.metrics)
 
     def shutdown(self) -> None:
         """Flush and stop the tracer provider this object made (one handed in belongs to its owner)."""

@@ -39,6 +39,7 @@ MAX_OPERATION_NAMES = 200  # distinct operation names tracked before the rest co
 _GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+LAG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
 BATCH_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
 
 
@@ -53,6 +54,7 @@ class GatewayMetrics:
         self._define_internals()
         self._define_live()
         self._define_redis()
+        self._define_admission()
 
     def _define_graphql(self) -> None:
         r = self.registry
@@ -185,6 +187,31 @@ class GatewayMetrics:
         self.redis_outages = Counter(
             "gateway_redis_outages",
             "Times this instance lost Redis (or found it away at start) and went on with its own state.",
+            registry=r,
+        )
+
+    def _define_admission(self) -> None:
+        r = self.registry
+        self.admission_limit = Gauge(
+            "gateway_admission_limit",
+            "GraphQL operations over HTTP this process runs at once now; the limit follows the event loop's lag.",
+            registry=r,
+        )
+        self.admission_wait_seconds = Histogram(
+            "gateway_admission_wait_seconds",
+            "How long an operation waited for its turn to run (0 when it ran at once).",
+            buckets=(0.0, *LATENCY_BUCKETS),
+            registry=r,
+        )
+        self.admission_refused = Counter(
+            "gateway_admission_refused",
+            "Requests answered 503 OVERLOADED after waiting GATEWAY_ADMISSION_MAX_WAIT for their turn.",
+            registry=r,
+        )
+        self.event_loop_lag_seconds = Histogram(
+            "gateway_event_loop_lag_seconds",
+            "How late the event loop ran a timer, measured every 100 ms: how long ready work waited for the CPU.",
+            buckets=LAG_BUCKETS,
             registry=r,
         )
 
@@ -322,6 +349,25 @@ class LiveMetrics:
 
     def on_subscribers(self, count: int) -> None:
         self._m.live_subscribers.set(count)
+
+
+class AdmissionMetrics:
+    """The admission's `AdmissionObserver` (`gateway.edge.admission`)."""
+
+    def __init__(self, metrics: GatewayMetrics) -> None:
+        self._m = metrics
+
+    def on_limit(self, limit: int) -> None:
+        self._m.admission_limit.set(limit)
+
+    def on_admitted(self, waited: float) -> None:
+        self._m.admission_wait_seconds.observe(waited)
+
+    def on_refused(self) -> None:
+        self._m.admission_refused.inc()
+
+    def on_lag(self, lag: float) -> None:
+        self._m.event_loop_lag_seconds.observe(lag)
 
 
 def metrics_endpoint(metrics: GatewayMetrics) -> Callable[[Request], Awaitable[Response]]:

@@ -8,14 +8,12 @@ import httpx
 import pytest
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.context import Context
-from gateway.edge.view import GatewayGraphQL
 from gateway.sandbox import Sandbox
-from tests.support import running
+from tests.support import graphql_view, running
 
 pytestmark = pytest.mark.anyio
 
@@ -57,8 +55,7 @@ async def test_errors_before_the_graphql_view_carry_an_id_too(http: httpx.AsyncC
 
 async def test_the_graphql_context_carries_the_request_id(sandbox: Sandbox) -> None:
     app = create_app(Settings(), sandbox=sandbox)
-    view = next(r.app for r in app.routes if isinstance(r, Route) and r.path == "/graphql")
-    assert isinstance(view, GatewayGraphQL)
+    view = graphql_view(app)
     scope = {
         "type": "http",
         "method": "POST",
