@@ -7,9 +7,11 @@ basic-result resolver, an attribute lookup, no arguments, a scalar or enum type)
 fields and lists of objects (a connection's `nodes`, `edges`, `pageInfo`), and the fields the schema
 marks `IN_HAND`: a field a record may lack, when its payload had it, and a linked object the request
 already holds (primed from `related_objects` or loaded in the page's batch). For each (object type,
-collected selection) this executor works out once which response keys it can answer so, with the
-getter and serializer of each (and the plan of each object's own selection), and fills them for every
-object in one pass, nested objects included.
+collected selection) this executor works out which response keys it can answer so, with the getter
+and serializer of each (and the plan of each object's own selection), and fills them for every object
+in one pass, nested objects included. That work is done once per selection for the process, not per
+operation: a `Template` is kept per schema under the identity of the selection's field nodes, which
+the document cache makes the same for every request with the same query text.
 
 What stays with graphql-core, so results and errors are exactly its own: collecting the selection
 (fragments, `@skip`/`@include`, aliases, `@defer`), abstract types, every field with arguments or a
@@ -23,10 +25,11 @@ middleware must see every field.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
 from graphql import (
     GraphQLBoolean,
@@ -44,7 +47,7 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from .fill import Fill, PlainLeaf, PlainObject, compile_fill
+from .fill import Fill, Getter, PlainLeaf, PlainObject, compile_fill
 
 STRAWBERRY_DEFINITION = "strawberry-definition"
 """Where Strawberry keeps a GraphQL field's StrawberryField (`GraphQLField.extensions`)."""
@@ -61,44 +64,99 @@ class NotInHand(Exception):  # a signal, not an error: the general path takes th
 
 InHand = Callable[[Any, Any], Any]
 """(source, context) -> the field's value when the request already holds it, else raise NotInHand."""
+MAX_TEMPLATES = 2000
+"""Plans kept per schema across operations (least recently used dropped first)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
-    """One collected selection on one object type: what a plan answers, and the rest for graphql-core."""
+class Template:
+    """What a plan answers for one collected selection on one object type, independent of the operation:
+    kept across operations whose documents share the selection's field nodes (the document cache hands
+    every request with the same text the same document)."""
 
     order: tuple[str, ...]
     fill: Fill
     """The plain steps' values for one source object (`gateway.engine.fill`)."""
+    general: frozenset[str]
+    """The response keys the plan does not answer: graphql-core executes them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A template bound to one operation's grouped field set."""
+
+    order: tuple[str, ...]
+    fill: Fill
     general: GroupedFieldSet
     """The fields the plan does not answer, in selection order: what graphql-core executes."""
     grouped_field_set: GroupedFieldSet
 
 
-def build_plan(
-    schema: GraphQLSchema, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet, context: Any
-) -> Plan | None:
-    """The plan for a collected selection, or None when nothing in it can be planned."""
+Signature = tuple[tuple[str, tuple[int, ...]], ...]
+
+
+def signature(grouped_field_set: GroupedFieldSet) -> Signature:
+    """A collected selection by response key and the identity of its field nodes: equal for two operations
+    only when they run the same document with the same `@skip`/`@include` outcome."""
+    return tuple((key, tuple(id(d.node) for d in details)) for key, details in grouped_field_set.items())
+
+
+def build_template(
+    schema: GraphQLSchema, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+) -> Template | None:
+    """The template for a collected selection, or None when nothing in it can be planned."""
     steps: list[PlainLeaf | PlainObject] = []
-    general: GroupedFieldSet = {}
+    general: set[str] = set()
     for key, field_details_list in grouped_field_set.items():
-        planned = plain_field(schema, parent_type, key, field_details_list, context)
+        planned = plain_field(schema, parent_type, key, field_details_list)
         if planned is None:
-            general[key] = field_details_list
+            general.add(key)
         else:
             steps.append(planned)
     if not steps:
         return None
     attributes = tuple(dict.fromkeys(s.attribute for s in steps if isinstance(s, PlainLeaf) and s.attribute))
-    return Plan(tuple(grouped_field_set), compile_fill(tuple(steps), attributes), general, grouped_field_set)
+    fill = compile_fill(tuple(steps), attributes)
+    return Template(tuple(grouped_field_set), fill, frozenset(general))
+
+
+class Templates:
+    """The templates of one schema, the least recently used dropped past `MAX_TEMPLATES`. Each entry keeps
+    the grouped field set it was made from, and so the field nodes its key names by id: no other node can
+    take one of those ids while the entry lives."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[GraphQLObjectType, Signature], tuple[Template | None, GroupedFieldSet]]
+        self._entries = OrderedDict()
+
+    def get(
+        self, schema: GraphQLSchema, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> Template | None:
+        key = (parent_type, signature(grouped_field_set))
+        entries = self._entries
+        entry = entries.get(key)
+        if entry is not None:
+            entries.move_to_end(key)
+            return entry[0]
+        template = build_template(schema, parent_type, grouped_field_set)
+        entries[key] = (template, grouped_field_set)
+        if len(entries) > MAX_TEMPLATES:
+            entries.popitem(last=False)
+        return template
+
+
+_TEMPLATES: WeakKeyDictionary[GraphQLSchema, Templates] = WeakKeyDictionary()
+
+
+def templates_of(schema: GraphQLSchema) -> Templates:
+    templates = _TEMPLATES.get(schema)
+    if templates is None:
+        templates = _TEMPLATES[schema] = Templates()
+    return templates
 
 
 def plain_field(
-    schema: GraphQLSchema,
-    parent_type: GraphQLObjectType,
-    key: str,
-    field_details_list: FieldDetailsList,
-    context: Any,
+    schema: GraphQLSchema, parent_type: GraphQLObjectType, key: str, field_details_list: FieldDetailsList
 ) -> PlainLeaf | PlainObject | None:
     """How the plan answers `key`, or None when the field needs the general path."""
     if any(_needs_general_path(details.node, details.fragment_variable_values) for details in field_details_list):
@@ -106,20 +164,20 @@ def plain_field(
     name = field_details_list[0].node.name.value
     if name == "__typename":
         type_name = parent_type.name
-        return PlainLeaf(key, lambda _source: type_name, _identity, non_null=True, exact="String")
+        return PlainLeaf(key, lambda _source, _context: type_name, _identity, non_null=True, exact="String")
     field = parent_type.fields.get(name)
     if field is None or field.args:
         return None
     definition = (field.extensions or {}).get(STRAWBERRY_DEFINITION)
     if definition is None:
         return None
-    get = _getter(field.resolve, definition, context)
-    if get is None:
+    getter = _getter(field.resolve, definition)
+    if getter is None:
         return None
+    get, attribute = getter
     non_null = is_non_null_type(field.type)
     named = get_nullable_type(field.type)
     if is_leaf_type(named):
-        attribute = definition.python_name if isinstance(get, attrgetter) else None
         exact = named.name if named in BUILT_IN_SCALARS else None
         return PlainLeaf(key, get, named.coerce_output_value, non_null, attribute, exact)
     item = get_nullable_type(named.of_type) if isinstance(named, GraphQLList) else named
@@ -144,19 +202,20 @@ def _is_basic_resolver(resolve: Any, definition: Any) -> bool:
     )
 
 
-def _getter(resolve: Any, definition: Any, context: Any) -> Callable[[Any], Any] | None:
-    """The field's value from its source: an attribute for a basic field, the schema's `InHand` getter
-    bound to this operation's context for a field that has one; None for any other field."""
+def _getter(resolve: Any, definition: Any) -> tuple[Getter, str | None] | None:
+    """How the field's value is read from its source (with the operation's context), and the attribute it
+    reads when it reads one: the schema's `InHand` getter for a field that has one, the default resolver
+    for a basic field; None for any other field."""
     in_hand: InHand | None = (getattr(definition, "metadata", None) or {}).get(IN_HAND)
     if in_hand is not None:
-        return lambda source: in_hand(source, context)
+        return in_hand, None
     if not _is_basic_resolver(resolve, definition):
         return None
     name: str = definition.python_name
     resolver = definition.default_resolver
     if resolver is getattr:
-        return attrgetter(name)
-    return lambda source: resolver(source, name)
+        return (lambda source, _context: getattr(source, name)), name
+    return (lambda source, _context: resolver(source, name)), None
 
 
 def _identity(value: Any) -> Any:
@@ -173,6 +232,7 @@ class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         self._plans_on = manager is None or not manager.middlewares
+        self._templates = templates_of(self.schema)
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, Plan | None]] = {}
         self._object_fills: dict[int, tuple[PlainObject, Fill | None]] = {}
 
@@ -187,12 +247,17 @@ class PlanExecutor(StrawberryGraphQLCoreExecutionContext):
         return executor
 
     def plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan | None:
-        """The memoized plan. Keyed by identity, like graphql-core's own subfield memo: the field set
-        is kept alive with its plan, so its id cannot be reused during the operation."""
+        """The plan, memoized for the operation by identity, like graphql-core's own subfield memo (the
+        field set is kept alive with its plan, so its id cannot be reused during the operation), and made
+        from the schema's template for the selection (made once for every operation sharing it)."""
         key = (parent_type, id(grouped_field_set))
         cached = self._plans.get(key)
         if cached is None:
-            plan = build_plan(self.schema, parent_type, grouped_field_set, self.context_value)
+            template = self._templates.get(self.schema, parent_type, grouped_field_set)
+            plan = None
+            if template is not None:
+                general = {k: details for k, details in grouped_field_set.items() if k in template.general}
+                plan = Plan(template.order, template.fill, general, grouped_field_set)
             cached = self._plans[key] = (grouped_field_set, plan)
         return cached[1]
 

@@ -35,12 +35,16 @@ PREPARE = "prepare"
 about to read, so it converts them in one pass."""
 
 
+Getter = Callable[[Any, Any], Any]
+"""(source, the operation's context) -> the field's value."""
+
+
 @dataclass(frozen=True, slots=True)
 class PlainLeaf:
     """How to answer one response key from the source object without graphql-core."""
 
     key: str
-    get: Callable[[Any], Any]
+    get: Getter
     serialize: Callable[[Any], Any]
     non_null: bool
     attribute: str | None = None
@@ -55,7 +59,7 @@ class PlainObject:
     of the field's own selection."""
 
     key: str
-    get: Callable[[Any], Any]
+    get: Getter
     object_type: GraphQLObjectType
     field_details_list: FieldDetailsList
     non_null: bool
@@ -65,6 +69,8 @@ class PlainObject:
 
 class Filler(Protocol):
     """What a fill function needs of the executor running it."""
+
+    context_value: Any
 
     def is_awaitable(self, value: Any) -> bool: ...
 
@@ -107,6 +113,7 @@ def _fill_factory(shape: tuple[StepShape, ...], prepares: bool) -> Callable[...,
     lines = [
         f"def make(_ATTRIBUTES, {parameters}):",
         "  def fill(source, executor):",
+        "    context = executor.context_value",
         "    values = {}",
         "    unclean = None",
     ]
@@ -122,7 +129,7 @@ def _fill_factory(shape: tuple[StepShape, ...], prepares: bool) -> Callable[...,
         if kind == "object":
             lines += [
                 "    try:",
-                f"        values[{key}] = executor.fill_object_field({step}, {get}(source))",
+                f"        values[{key}] = executor.fill_object_field({step}, {get}(source, context))",
                 "    except Exception:",
                 f"        {not_clean}",
             ]
@@ -130,7 +137,7 @@ def _fill_factory(shape: tuple[StepShape, ...], prepares: bool) -> Callable[...,
         attribute, exact, non_null = leaf
         lines += [
             "    try:",
-            f"        raw = source.{attribute}" if attribute else f"        raw = {get}(source)",
+            f"        raw = source.{attribute}" if attribute else f"        raw = {get}(source, context)",
             "    except Exception:",
             f"        {not_clean}",
             "    else:",

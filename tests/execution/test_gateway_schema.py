@@ -13,25 +13,21 @@ import httpx
 import pytest
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type, is_leaf_type, is_object_type
 from starlette.applications import Starlette
-from starlette.routing import Route
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.edge.view import GatewayGraphQL
+from gateway.engine import execution
 from gateway.engine.execution import PlanExecutor
 from gateway.sandbox import Sandbox
 from gateway.schema import build_schema
-from tests.support import running
+from tests.support import graphql_view, running
 
 pytestmark = pytest.mark.anyio
 
 
 def _schema_of(app: Starlette) -> Any:
-    for route in app.routes:
-        if isinstance(route, Route) and isinstance(route.endpoint, GatewayGraphQL):
-            return route.endpoint.schema
-    raise LookupError("no /graphql route")
+    return graphql_view(app).schema
 
 
 def selection(schema: GraphQLSchema, type_name: str, depth: int) -> str:
@@ -134,11 +130,37 @@ async def test_aliases_fragments_and_directives(clients: list[httpx.AsyncClient]
     fragment Basic on Activity { id pipedriveId subject subjectAgain: subject dueDate }
     fragment Times on Activity { addTime updateTime markedAsDoneTime }
     """
-    for flags in ({"with": True, "without": False}, {"with": False, "without": True}):
+    on, off = {"with": True, "without": False}, {"with": False, "without": True}
+    for flags in (on, off, on, off):  # the later two reuse the plans the first two made (templates)
         page = await _same(clients, "{ activities(first: 1, userId: 0) { nodes { id } } }")
         node_id = page["data"]["activities"]["nodes"][0]["id"]
         body = await _same(clients, query, {**flags, "id": node_id})
         assert body["data"]["other"] is None
+
+
+async def test_a_selection_is_planned_once_for_every_operation_sharing_it(
+    clients: list[httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    original = execution.build_template
+
+    def counting(schema: Any, parent_type: Any, grouped_field_set: Any) -> Any:
+        built.append(parent_type.name)
+        return original(schema, parent_type, grouped_field_set)
+
+    monkeypatch.setattr(execution, "build_template", counting)
+    query = "query P($n: Int) { activities(first: $n, userId: 0) { nodes { pipedriveId subject person { name } } } }"
+    first = await clients[1].post("/graphql", json={"query": query, "variables": {"n": 5}})
+    assert len(first.json()["data"]["activities"]["nodes"]) == 5
+    assert {"Query", "ActivityConnection", "Activity"} <= set(built)
+    made = len(built)
+    for n in (6, 7, 8):
+        again = await clients[1].post("/graphql", json={"query": query, "variables": {"n": n}})
+        assert len(again.json()["data"]["activities"]["nodes"]) == n
+    assert len(built) == made  # the same document: every plan came from its template
+    other = "query Q { activities(first: 2, userId: 0) { nodes { pipedriveId subject } } }"
+    await clients[1].post("/graphql", json={"query": other})
+    assert len(built) > made  # another document has nodes of its own: planned anew
 
 
 async def test_errors(clients: list[httpx.AsyncClient]) -> None:
