@@ -4,8 +4,9 @@ arrival order; the limit follows the event loop's lag.
 One process runs every operation on one event loop. Past what its CPU can do, starting more operations
 makes none of them faster: they interleave, each answer's reads and conversions wait behind everyone
 else's, and the slowest requests take many times the median (64 connections on the 2-core bench
-machine: p50 0.6 s, p99 3.3 s). Queued in arrival order instead, each request waits about as long as
-the others while the process does the same work (p99 1.0 s at the same throughput). A fixed limit
+machine, a page of 100: p50 0.8 s, p99 4.2 s). Queued in arrival order instead, each request waits
+about as long as the others, and fewer interleaved operations cost less CPU each (p99 0.9 s, 55 -> 86
+requests a second; README, Benchmarks). A fixed limit
 would cap a slow upstream's concurrency (8 operations at 200 ms each is 40 requests a second on an idle
 CPU), so the limit adapts, additive increase and multiplicative decrease as in TCP's congestion
 control. Ten times an interval (`interval_seconds`, 0.1 s) the watch measures how late a timer fires;
