@@ -9,7 +9,6 @@ sandbox as it would with Pipedrive, and a change made through either reaches sub
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import os
@@ -88,7 +87,7 @@ def create_app(
             services.start(UpstreamTransport(http, retry, observability.upstream_observer(http), windows))
             if redis is not None:
                 await redis.start()  # returns at once when Redis is away: it is then reconnected in the background
-            async with _watching(admission):
+            async with admission.watching() if admission is not None else contextlib.nullcontext():
                 yield
             await services.live.close()  # every subscription ends (1001) before the upstream client goes
             if services.registrations is not None:
@@ -135,21 +134,6 @@ def _routes(
     if sandbox is not None:
         routes.append(Mount("/sandbox", app=sandbox.app))
     return routes
-
-
-@contextlib.asynccontextmanager
-async def _watching(admission: Admission | None) -> AsyncIterator[None]:
-    """The admission's lag watch, for as long as the app serves."""
-    if admission is None:
-        yield
-        return
-    watch = asyncio.create_task(admission.watch(), name="gateway-admission-watch")
-    try:
-        yield
-    finally:
-        watch.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watch
 
 
 def _services(settings: Settings, observability: Observability, broker: Broker | None) -> Services:

@@ -141,6 +141,17 @@ class Admission:
         self._observer.on_limit(self.limit)
         self._admit_waiting()
 
+    @contextlib.asynccontextmanager
+    async def watching(self) -> AsyncIterator[None]:
+        """The lag watch (`watch`) running in the background for as long as the body runs."""
+        watch = asyncio.create_task(self.watch(), name="gateway-admission-watch")
+        try:
+            yield
+        finally:
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+
     async def watch(self) -> None:
         """Sample the loop's lag `SAMPLES` times an interval and adjust the limit by their median, until
         cancelled. The median, not the worst: one long callback (a big page filled in one go, a garbage

@@ -113,10 +113,11 @@ def _fill_factory(shape: tuple[StepShape, ...], prepares: bool) -> Callable[...,
     lines = [
         f"def make(_ATTRIBUTES, {parameters}):",
         "  def fill(source, executor):",
-        "    context = executor.context_value",
         "    values = {}",
         "    unclean = None",
     ]
+    if any(kind == "object" or not leaf[0] for kind, *leaf in shape):  # a getter is called: it takes the context
+        lines.append("    context = executor.context_value")
     if prepares:
         lines += [
             "    prepare = getattr(source.__class__, _PREPARE, None)",

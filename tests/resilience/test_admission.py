@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from gateway.app import create_app
 from gateway.config import AdmissionSettings, Settings, SettingsError
 from gateway.edge.admission import Admission, Overloaded
-from gateway.sandbox import DEMO_TOKEN, SEED_TEST_DAY, Sandbox
+from gateway.sandbox import DEMO_TOKEN, Sandbox
 from tests.ops.conftest import sample
 from tests.support import error_codes, running
 
@@ -167,13 +167,6 @@ class HeldUpstream(httpx.AsyncBaseTransport):
         self.entered.set()
         await self.release.wait()
         return await self._inner.handle_async_request(request)
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    sandbox = Sandbox(db_path=":memory:", seed_day=SEED_TEST_DAY)
-    yield sandbox
-    sandbox.close()
 
 
 @pytest.fixture
