@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import Callable
 from typing import Literal
@@ -80,6 +81,21 @@ async def test_token_travels_in_the_api_token_header_never_in_the_url() -> None:
     assert dict(request.url.params) == {"user_id": "0", "done": "0", "start": "0", "limit": "10"}
     assert page.items[0].id == 1 and page.items[0].done is False
     assert page.items[0].due_date is None and page.items[0].due_time is None  # "" means unset
+
+
+async def test_an_answer_is_freed_once_read_not_left_to_the_cycle_collector() -> None:
+    """httpx ties a response to its body stream in a reference cycle; the transport cuts it, so an answer's
+    body goes as soon as the call is done rather than at the collector's next pass."""
+    client, seen = make_client(lambda r: httpx.Response(200, json=envelope([activity(i) for i in range(100)])))
+    gc.collect()
+    gc.disable()
+    try:
+        page = await client.list_activities(ActivityListQuery(user_id=0, done=False), start=0, limit=100)
+        left = [o for o in gc.get_objects() if isinstance(o, httpx.Response)]
+    finally:
+        gc.enable()
+    assert len(seen) == 1 and len(page.items) == 100
+    assert left == []
 
 
 async def test_oauth_token_travels_as_bearer() -> None:
