@@ -75,11 +75,13 @@ vendor-graphiql: $(RUN_STAMP)
 # What a query costs through the gateway against the bare floor: starts the standalone sandbox and
 # `gateway serve` on 127.0.0.1, prints the tables, writes JSON to bench/results/ (about 15 minutes);
 # then the varied workload over an independent fake upstream: the gateway's CPU per request,
-# latency, throughput and memory (about 5 minutes). BENCH_ARGS=--quick for a short try of both.
-# Run it on a quiet machine.
+# latency, throughput and memory (about 5 minutes); then what the stack costs before the gateway does
+# anything (an empty request through uvicorn, bare Strawberry and the gateway; one upstream GET through
+# httpx; about a minute). BENCH_ARGS=--quick for a short try of all three. Run it on a quiet machine.
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.varied $(BENCH_ARGS)
+	$(BIN)/python -m bench.stack_floor $(BENCH_ARGS)
 
 # Live updates: webhook-to-subscriber throughput and latency, memory per idle subscriber (a minute or two;
 # BENCH_LIVE_ARGS="--subscribers 200 --events 500" for more).
