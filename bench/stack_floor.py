@@ -38,6 +38,7 @@ from strawberry.asgi import GraphQL
 
 from bench.fake_upstream import answer
 from bench.processes import HOST, Server, _spawn, _wait_ready, cpu_seconds, free_port, running, start_gateway
+from bench.report import table
 from bench.varied import TOKEN, start_fake
 from gateway.config import Settings
 from gateway.observability.logs import bind_request_id, log_access, logging_config
@@ -132,13 +133,7 @@ def decode_cpu_ms(requests: int, rounds: int) -> list[float]:
     """orjson decoding the fake's page of 100 (what the gateway decodes of every page answer), in process."""
     _status, envelope = answer("GET", "/api/v1/activities", {"user_id": "1", "start": "0", "limit": "100"})
     body = orjson.dumps(envelope)
-    figures = []
-    for _ in range(rounds):
-        started = time.process_time()
-        for _ in range(requests):
-            orjson.loads(body)
-        figures.append((time.process_time() - started) * 1000 / requests)
-    return figures
+    return _in_process_cpu_ms(lambda: orjson.loads(body), requests, rounds)
 
 
 def log_lines_cpu_ms(requests: int, rounds: int) -> list[float]:
@@ -147,19 +142,29 @@ def log_lines_cpu_ms(requests: int, rounds: int) -> list[float]:
     operation = logging.getLogger("gateway.graphql")
     extra = {"operation": "One", "operation_type": "query", "outcome": "ok", "duration_ms": 1.23,
              "upstream_calls": 1, "upstream_cost": 1}  # fmt: skip
-    figures = []
+
+    def both_lines() -> None:
+        log_access("POST", "/graphql", 200, 0.00123)
+        operation.info("graphql %s %s", "One", "ok", extra=extra)
+
     with open(os.devnull, "w") as sink:
         config = logging_config(Settings(api_token=TOKEN))
         config["handlers"]["json"]["stream"] = sink
         logging.config.dictConfig(config)
         with bind_request_id("5f0c6c1e6a8e4f7e9d3b2a1c0e9f8d7c"):
-            for _ in range(rounds):
-                started = time.process_time()
-                for _ in range(requests):
-                    log_access("POST", "/graphql", 200, 0.00123)
-                    operation.info("graphql %s %s", "One", "ok", extra=extra)
-                figures.append((time.process_time() - started) * 1000 / requests)
+            figures = _in_process_cpu_ms(both_lines, requests, rounds)
         logging.config.dictConfig({"version": 1})  # nothing left writing to the closed sink
+    return figures
+
+
+def _in_process_cpu_ms(work: Callable[[], object], requests: int, rounds: int) -> list[float]:
+    """This process's CPU ms per call of `work`, one figure per round of `requests` calls."""
+    figures = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(requests):
+            work()
+        figures.append((time.process_time() - started) * 1000 / requests)
     return figures
 
 
@@ -195,9 +200,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     requests = 200 if args.quick else 1000
     rows = run(requests, rounds=5)
-    print("\n| what | CPU ms a request (median) | rounds |\n| --- | --- | --- |")
-    for entry in rows:
-        print(f"| {entry['what']} | {entry['cpu_ms_median']} | {entry['cpu_ms_rounds']} |")
+    print()
+    print(table(["what", "CPU ms a request (median)", "rounds"], [list(row.values()) for row in rows]))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(rows, indent=2))

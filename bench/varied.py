@@ -44,6 +44,7 @@ from bench.processes import (
     start_gateway,
     status_kib,
 )
+from bench.report import table
 
 SCALARS = "pipedriveId subject type done dueDate dueTime userId personId"
 TOKEN = "bench-token"
@@ -240,12 +241,8 @@ def run(
     return rows
 
 
-def table(rows: list[dict[str, Any]]) -> str:
-    columns = ["workload", "concurrency", "calls", "cost", "cpu_ms", "p50_ms", "p99_ms", "rps", "errors",
-               "rss_mib_warm", "rss_mib_after", "floor_p50_ms", "floor_p99_ms", "floor_rps", "floor_ratio"]  # fmt: skip
-    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
-    lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
-    return "\n".join(lines)
+COLUMNS = ["workload", "concurrency", "calls", "cost", "cpu_ms", "p50_ms", "p99_ms", "rps", "errors",
+           "rss_mib_warm", "rss_mib_after", "floor_p50_ms", "floor_p99_ms", "floor_rps", "floor_ratio"]  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -269,7 +266,7 @@ def main(argv: list[str] | None = None) -> None:
     loads = QUICK if args.quick else FULL
     rows = run(chosen, loads, gateway_argv, args.workers, latency_ms=args.upstream_latency_ms, env=env)
     print()
-    print(table(rows))
+    print(table(COLUMNS, [[row[c] for c in COLUMNS] for row in rows]))
     print(f"\n({time.time() - started:.0f} s)")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
